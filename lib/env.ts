@@ -1,0 +1,177 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Tessera reads, validated in one place. No other module reads
+ * `process.env` (an ESLint rule and a unit test enforce it), so this schema, `.env.example` and the
+ * README's configuration table describe the whole surface. A test keeps the three equal.
+ */
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
+const flag = z
+  .enum(["0", "1", "true", "false"], { error: "must be 1/0 or true/false" })
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const origin = z.string().refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "http:" || u.protocol === "https:") && u.origin === v.replace(/\/$/, "");
+    } catch {
+      return false;
+    }
+  },
+  { error: "must be an origin like https://example.com (scheme, host, optional port; no path)" },
+);
+
+const optionalOrigin = optionalString.pipe(origin.optional()).transform((v) => v?.replace(/\/$/, ""));
+
+const httpUrl = z.string().refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  },
+  { error: "must be an http(s) URL" },
+);
+
+const postgresUrl = z.string().refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "postgres:" || u.protocol === "postgresql:") && u.hostname !== "";
+    } catch {
+      return false;
+    }
+  },
+  { error: "must be a postgres:// or postgresql:// URL with a host" },
+);
+
+/** Model-provider variables: presence decides which providers are offered (the builder uses them). */
+export const MODEL_PROVIDER_KEYS = {
+  OPENAI_API_KEY: "OpenAI",
+  ANTHROPIC_API_KEY: "Anthropic",
+  GOOGLE_GENERATIVE_AI_API_KEY: "Google",
+  MISTRAL_API_KEY: "Mistral",
+  GROQ_API_KEY: "Groq",
+  XAI_API_KEY: "xAI",
+  DEEPSEEK_API_KEY: "DeepSeek",
+  FIREWORKS_API_KEY: "Fireworks",
+  TOGETHER_AI_API_KEY: "Together",
+  OPENROUTER_API_KEY: "OpenRouter",
+} as const;
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+    HOSTNAME: z
+      .string()
+      .default("127.0.0.1")
+      .refine((v) => LOOPBACK_HOSTS.has(v) || z.ipv4().safeParse(v).success || z.ipv6().safeParse(v).success, {
+        error: "must be an IP address or localhost (the interface to bind)",
+      }),
+    PORT: z.coerce.number({ error: "must be a number" }).int().min(1).max(65535).default(3000),
+    APP_URL: optionalOrigin,
+    ALLOWED_ORIGINS: optionalString.transform((v, ctx) => {
+      if (!v) return [] as string[];
+      const list = v.split(",").map((s) => s.trim().replace(/\/$/, "")).filter(Boolean);
+      for (const item of list) {
+        if (!origin.safeParse(item).success) {
+          ctx.addIssue({ code: "custom", message: `"${item}" is not an origin like https://example.com` });
+          return z.NEVER;
+        }
+      }
+      return list;
+    }),
+    TRUST_PROXY: z.coerce.number({ error: "must be a whole number of proxy hops" }).int().min(0).max(10).default(0),
+    ALLOW_UNAUTHENTICATED_NETWORK: flag,
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_PRETTY: flag,
+    DATA_DIR: z.string().default(".data"),
+    DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
+    RATE_LIMIT_SCALE: z.coerce.number({ error: "must be a number" }).positive().max(1_000_000).default(1),
+    PREVIEW_ORIGIN: optionalOrigin,
+    OLLAMA_BASE_URL: optionalString.pipe(httpUrl.optional()),
+    OPENAI_COMPATIBLE_BASE_URL: optionalString.pipe(httpUrl.optional()),
+    ...Object.fromEntries(Object.keys(MODEL_PROVIDER_KEYS).map((k) => [k, optionalString])) as Record<
+      keyof typeof MODEL_PROVIDER_KEYS,
+      typeof optionalString
+    >,
+  })
+  .superRefine((env, ctx) => {
+    // DESIGN 4.8: with no authentication configured Tessera is a single-user app; serving it on a
+    // network interface would hand that user to anyone who can reach the port.
+    if (!LOOPBACK_HOSTS.has(env.HOSTNAME) && !env.ALLOW_UNAUTHENTICATED_NETWORK) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HOSTNAME"],
+        message: `binding ${env.HOSTNAME} without authentication would expose the local single-user mode to the network; bind 127.0.0.1, configure auth, or set ALLOW_UNAUTHENTICATED_NETWORK=1`,
+      });
+    }
+    if (env.PREVIEW_ORIGIN && env.APP_URL && env.PREVIEW_ORIGIN === env.APP_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PREVIEW_ORIGIN"],
+        message: "must differ from APP_URL: previews must never share the app's origin",
+      });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      "Invalid configuration:\n" +
+        problems.map((p) => `  - ${p.variable}: ${p.message}`).join("\n") +
+        "\nSee .env.example for every variable and its meaning.",
+    );
+    this.name = "EnvError";
+  }
+}
+
+/** Parse a variable map. Never echoes values: a bad value may be a secret. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => ({
+    variable: issue.path.length ? String(issue.path[0]) : "(configuration)",
+    message: issue.code === "invalid_value" && "values" in issue ? `must be one of ${issue.values.join(", ")}` : issue.message,
+  }));
+  throw new EnvError(problems);
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process. Throws EnvError naming every bad variable. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Test hook: forget the cached configuration so a test can change process.env. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host);
+}
+
+export function configuredModelProviders(e: Env = env()): string[] {
+  const found: string[] = Object.entries(MODEL_PROVIDER_KEYS)
+    .filter(([key]) => e[key as keyof typeof MODEL_PROVIDER_KEYS])
+    .map(([, name]) => name);
+  if (e.OLLAMA_BASE_URL) found.push("Ollama");
+  if (e.OPENAI_COMPATIBLE_BASE_URL) found.push("OpenAI-compatible");
+  return found;
+}

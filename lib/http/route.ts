@@ -1,0 +1,181 @@
+import "server-only";
+import type { z } from "zod";
+import { authenticator, type Principal } from "../auth";
+import { env } from "../env";
+import { AppError, errorBody, type FieldIssue } from "../errors";
+import { log, securityEvent, type SecurityEventName } from "../log";
+import { rateLimiter, type RateDecision, type RateRule } from "../limits";
+import { acceptRequestId, runWithRequestContext, currentRequestContext } from "../request-context";
+import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBodyCapped } from "./body";
+import { clientIpFrom } from "./forwarded";
+import { checkOrigin } from "./origin";
+import { createNonce, cspSourcesFromEnv, securityHeaders } from "./security-headers";
+import { searchParamsToObject, validatePart } from "./validate";
+
+/**
+ * The security spine (DESIGN 4.1). Every route handler is built with `route()`, which runs, in
+ * order: CSRF origin check → body size cap → Zod validation of params, query and body →
+ * authentication → rate limit → the handler, with a typed context. Every refusal is a typed error
+ * and one security event; every response carries the request id and the security headers.
+ *
+ * API routes are kept out of proxy.ts's matcher on purpose: Next buffers the whole request body for
+ * the proxy before any handler runs, which would defeat the streamed body cap here. The spine sets
+ * the same headers proxy.ts sets on pages.
+ */
+
+export const SPINE = Symbol.for("tessera.spine");
+
+type AnySchema = z.ZodType;
+type Out<S> = S extends AnySchema ? z.output<S> : undefined;
+
+export interface RouteContext<P, Q, B, A extends AuthMode> {
+  request: Request;
+  requestId: string;
+  params: Out<P>;
+  query: Out<Q>;
+  body: Out<B>;
+  principal: A extends "required" ? Principal : Principal | null;
+  clientIp: string;
+}
+
+type AuthMode = "required" | "optional" | "none";
+
+export interface RouteDefinition<P, Q, B, A extends AuthMode> {
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Defaults to "required": a route must opt out of authentication explicitly. */
+  auth?: A;
+  rateLimit: RateRule | (() => RateRule);
+  maxBodyBytes?: number;
+  handler: (ctx: RouteContext<P, Q, B, A>) => Promise<Response> | Response;
+}
+
+export type SpineHandler = ((request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) => Promise<Response>) & {
+  [SPINE]: true;
+};
+
+/** Refuse and record: every refusal is one typed error and one security event. */
+function refuse(event: SecurityEventName, error: AppError, fields: Record<string, unknown> = {}): never {
+  securityEvent(event, { code: error.code, reason: error.message, ...fields });
+  throw error;
+}
+
+export function route<
+  P extends AnySchema | undefined = undefined,
+  Q extends AnySchema | undefined = undefined,
+  B extends AnySchema | undefined = undefined,
+  A extends AuthMode = "required",
+>(def: RouteDefinition<P, Q, B, A>): SpineHandler {
+  const maxBodyBytes = def.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  const handler = async (request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) => {
+    const requestId = acceptRequestId(request.headers.get("x-request-id"));
+    const url = new URL(request.url);
+    return runWithRequestContext({ requestId, method: request.method, path: url.pathname }, async () => {
+      let response: Response;
+      let decision: RateDecision | undefined;
+      const config = env();
+      const clientIp = clientIpFrom(request.headers.get("x-forwarded-for"), config.TRUST_PROXY);
+      const where = { method: request.method, path: url.pathname, clientIp };
+      try {
+        try {
+          checkOrigin(request, { appUrl: config.APP_URL, allowedOrigins: config.ALLOWED_ORIGINS });
+        } catch (err) {
+          refuse("csrf.blocked", err as AppError, { ...where, origin: request.headers.get("origin") });
+        }
+
+        let rawBody: unknown;
+        if (def.body) {
+          const type = request.headers.get("content-type") ?? "";
+          if (!/^application\/json\s*(;|$)/i.test(type)) {
+            refuse("validation.failed", new AppError("bad_request:content_type", "Send the body as JSON with Content-Type: application/json."), where);
+          }
+          let bytes: Uint8Array;
+          try {
+            bytes = await readBodyCapped(request, maxBodyBytes);
+          } catch (err) {
+            if (err instanceof AppError && err.code === "payload_too_large") refuse("body.too_large", err, { ...where, limit: maxBodyBytes });
+            throw err;
+          }
+          try {
+            rawBody = parseJsonBody(bytes);
+          } catch (err) {
+            refuse("validation.failed", err as AppError, where);
+          }
+        }
+
+        const issues: FieldIssue[] = [];
+        const params = validatePart(def.params, await context.params, "params");
+        const query = validatePart(def.query, searchParamsToObject(url.searchParams), "query");
+        const body = validatePart(def.body, rawBody, "body");
+        for (const part of [params, query, body]) if (!part.ok) issues.push(...part.issues);
+        if (issues.length > 0 || !params.ok || !query.ok || !body.ok) {
+          const summary = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+          refuse("validation.failed", new AppError("bad_request:validation", `Invalid request. ${summary}`, { fields: issues }), {
+            ...where,
+            fields: issues.map((i) => i.path),
+          });
+        }
+
+        const authMode: AuthMode = def.auth ?? "required";
+        let principal: Principal | null = null;
+        if (authMode !== "none") {
+          principal = await authenticator().authenticate(request);
+          if (!principal && authMode === "required") {
+            refuse("auth.failed", new AppError("unauthorized", "Sign in to use this endpoint."), where);
+          }
+          const ctx = currentRequestContext();
+          if (ctx && principal) ctx.userId = principal.userId;
+        }
+
+        const rule = typeof def.rateLimit === "function" ? def.rateLimit() : def.rateLimit;
+        const subject = principal ? `user:${principal.userId}` : `ip:${clientIp}`;
+        decision = await rateLimiter().consume(subject, rule);
+        if (!decision.allowed) {
+          const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+          refuse(
+            "ratelimit.blocked",
+            new AppError("rate_limit:exceeded", `Too many requests. Try again in ${seconds} s.`, { headers: { "Retry-After": String(seconds) } }),
+            { ...where, rule: rule.name, subject: principal ? "user" : "ip" },
+          );
+        }
+
+        response = await def.handler({
+          request,
+          requestId,
+          params: params.data,
+          query: query.data,
+          body: body.data,
+          principal: principal as RouteContext<P, Q, B, A>["principal"],
+          clientIp,
+        } as RouteContext<P, Q, B, A>);
+      } catch (err) {
+        if (!(err instanceof AppError)) log().error({ err, ...where }, "unhandled error in route handler");
+        const mapped = errorBody(err, requestId);
+        response = Response.json(mapped.body, { status: mapped.status, headers: mapped.headers });
+      }
+      return finish(response, requestId, decision, url.protocol === "https:", config);
+    });
+  };
+
+  Object.defineProperty(handler, SPINE, { value: true, enumerable: false });
+  return handler as SpineHandler;
+}
+
+function finish(response: Response, requestId: string, decision: RateDecision | undefined, https: boolean, config: ReturnType<typeof env>): Response {
+  const headers = securityHeaders(createNonce(), cspSourcesFromEnv(config), { https, dev: config.NODE_ENV === "development" });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  response.headers.set("x-request-id", requestId);
+  if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+  if (decision) {
+    response.headers.set("RateLimit-Limit", String(decision.limit));
+    response.headers.set("RateLimit-Remaining", String(decision.remaining));
+  }
+  return response;
+}
+
+/** A JSON response; `init.status` defaults to 200. */
+export function json(data: unknown, init: ResponseInit = {}): Response {
+  return Response.json(data, init);
+}

@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Native/wasm packages stay outside the bundle and load from node_modules at run time.
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "pino-pretty", "postgres"],
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default nextConfig;

@@ -1,0 +1,78 @@
+// The production server: validate configuration, migrate the database, then serve Next's build
+// behind a thin HTTP layer that fixes X-Forwarded-* before Next sees them (TRUST_PROXY).
+import http from "node:http";
+import next from "next";
+import { configuredModelProviders, env, EnvError, isLoopbackHost } from "../lib/env";
+import { migrateDatabase, openDatabase } from "../lib/db/open";
+import { sanitizeForwardedHeaders } from "../lib/http/forwarded";
+
+function fail(message: string): never {
+  process.stderr.write(`\n\x1b[31mTessera cannot start.\x1b[0m\n${message}\n\n`);
+  process.exit(1);
+}
+
+async function main() {
+  let config;
+  try {
+    config = env();
+  } catch (err) {
+    if (err instanceof EnvError) fail(err.message);
+    throw err;
+  }
+
+  // Migrate with a connection of our own and close it: PGlite allows one opener per data dir, and
+  // the app opens its own once serving.
+  try {
+    const database = await openDatabase();
+    try {
+      await migrateDatabase(database);
+    } finally {
+      await database.close();
+    }
+  } catch (err) {
+    const where = config.DATABASE_URL ? "the Postgres database at DATABASE_URL" : `the embedded database under ${config.DATA_DIR}/pglite`;
+    fail(`Could not open or migrate ${where}: ${(err as Error).message.split("\n")[0]}`);
+  }
+
+  const app = next({ dev: false, dir: process.cwd(), hostname: config.HOSTNAME, port: config.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    sanitizeForwardedHeaders(req.headers, { remoteAddress: req.socket.remoteAddress, encrypted: "encrypted" in req.socket }, config.TRUST_PROXY);
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 300_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOSTNAME, resolve);
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "EADDRINUSE") fail(`Port ${config.PORT} on ${config.HOSTNAME} is already in use. Stop the other server or set PORT.`);
+    fail(`Could not listen on ${config.HOSTNAME}:${config.PORT}: ${err.message}`);
+  });
+
+  const host = config.HOSTNAME.includes(":") ? `[${config.HOSTNAME}]` : config.HOSTNAME;
+  const providers = configuredModelProviders(config);
+  const lines = [
+    `Tessera is running at \x1b[1mhttp://${host}:${config.PORT}\x1b[0m`,
+    `  sandbox     local (bubblewrap)`,
+    `  database    ${config.DATABASE_URL ? "Postgres (DATABASE_URL)" : `PGlite, embedded (${config.DATA_DIR}/pglite)`}`,
+    `  auth        local single user${isLoopbackHost(config.HOSTNAME) ? " (loopback only)" : " — WARNING: reachable from the network without sign-in (ALLOW_UNAUTHENTICATED_NETWORK=1)"}`,
+    `  rate limits in-memory`,
+    `  models      ${providers.length ? providers.join(", ") : "none configured: examples only (set OPENAI_API_KEY, OLLAMA_BASE_URL, … see README)"}`,
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+
+  const shutdown = (signal: string) => {
+    process.stdout.write(`\n${signal}: shutting down…\n`);
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((err) => fail((err as Error).stack ?? String(err)));
