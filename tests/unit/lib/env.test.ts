@@ -86,3 +86,12 @@ describe("configuration is read in one place", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe("README configuration table", () => {
+  it("lists exactly the variables the schema reads", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Architecture"));
+    const rows = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect([...rows].sort()).toEqual(Object.keys(envSchema.shape).sort());
+  });
+});
