@@ -5,6 +5,8 @@ import next from "next";
 import { configuredModelProviders, env, EnvError, isLoopbackHost } from "../lib/env";
 import { migrateDatabase, openDatabase } from "../lib/db/open";
 import { sanitizeForwardedHeaders } from "../lib/http/forwarded";
+import { createNonce, cspSourcesFromEnv, securityHeaders } from "../lib/http/security-headers";
+import { acceptRequestId } from "../lib/request-context";
 
 function fail(message: string): never {
   process.stderr.write(`\n\x1b[31mTessera cannot start.\x1b[0m\n${message}\n\n`);
@@ -38,8 +40,18 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
 
+  const sources = cspSourcesFromEnv(config);
   const server = http.createServer((req, res) => {
-    sanitizeForwardedHeaders(req.headers, { remoteAddress: req.socket.remoteAddress, encrypted: "encrypted" in req.socket }, config.TRUST_PROXY);
+    const encrypted = "encrypted" in req.socket;
+    sanitizeForwardedHeaders(req.headers, { remoteAddress: req.socket.remoteAddress, encrypted }, config.TRUST_PROXY);
+    // Baseline headers for responses neither proxy.ts nor the spine produce (Next's own 405s,
+    // framework errors). Both override these with their own values when they run.
+    const https = req.headers["x-forwarded-proto"] === "https";
+    for (const [name, value] of Object.entries(securityHeaders(createNonce(), sources, { https }))) res.setHeader(name, value);
+    // One id per request from here on: proxy.ts and the spine accept the one set here.
+    const requestId = acceptRequestId(req.headers["x-request-id"] as string | undefined);
+    req.headers["x-request-id"] = requestId;
+    res.setHeader("x-request-id", requestId);
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

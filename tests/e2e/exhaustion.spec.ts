@@ -19,7 +19,7 @@ test("rate-limit exhaustion → 429 with Retry-After and a security event", asyn
   const retryAfter = Number(refused!.headers()["retry-after"]);
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(60);
-  const body = await refused!.json();
+  const body = (await refused!.json()) as { error: { code: string } };
   expect(body.error.code).toBe("rate_limit:exceeded");
   const events = (await logLinesFor(refused!.headers()["x-request-id"]!)).filter((l) => l.security === true);
   expect(events).toHaveLength(1);

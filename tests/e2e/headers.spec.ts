@@ -65,6 +65,19 @@ test.describe("security headers on every response", () => {
     expectSecurityHeaders(res, "unknown api");
   });
 
+  test("a method the route does not serve (Next's own 405)", async ({ request }) => {
+    const res = await request.delete("/api/health");
+    expect(res.status()).toBe(405);
+    expectSecurityHeaders(res, "405");
+  });
+
+  test("the request id the client sent (when well-formed) comes back", async ({ request }) => {
+    const res = await request.get("/api/health", { headers: { "x-request-id": "trace-0123456789" } });
+    expect(res.headers()["x-request-id"]).toBe("trace-0123456789");
+    const page = await request.get("/", { headers: { "x-request-id": "trace-abcdefghij" } });
+    expect(page.headers()["x-request-id"]).toBe("trace-abcdefghij");
+  });
+
   test("404 page", async ({ request }) => {
     const res = await request.get("/no-such-page");
     expect(res.status()).toBe(404);

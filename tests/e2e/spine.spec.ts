@@ -41,7 +41,7 @@ test.describe("the spine over HTTP", () => {
   });
 
   test("malformed JSON → 400 with a message", async ({ request }) => {
-    const res = await request.post("/api/preferences", { headers: headers({ origin: ORIGIN }), data: '{"theme": "dark",' });
+    const res = await request.post("/api/preferences", { headers: headers({ origin: ORIGIN }), data: Buffer.from('{"theme": "dark",') });
     const error = await expectRefusal(res, 400, "bad_request:json", "validation.failed");
     expect(error.message).toMatch(/not valid JSON/);
   });

@@ -9,7 +9,7 @@ function serveWith(vars: Record<string, string>) {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 30_000,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...vars },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...vars } as unknown as NodeJS.ProcessEnv,
   });
 }
 

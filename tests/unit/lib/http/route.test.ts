@@ -13,7 +13,7 @@ function makeRoute(overrides: Partial<Parameters<typeof route>[0]> = {}) {
     body: z.strictObject({ name: z.string().min(1), count: z.number().int() }),
     query: z.strictObject({ page: z.coerce.number().int().min(1).optional() }),
     rateLimit: { name: `test-${++ruleCounter}`, limit: 3, windowMs: 60_000 },
-    handler: ({ body, principal }) => json({ ok: true, body, user: principal.userId }),
+    handler: ({ body, principal }) => json({ ok: true, body, user: principal?.userId }),
     ...overrides,
   } as Parameters<typeof route>[0]);
 }
