@@ -95,7 +95,11 @@ export const envSchema = z
     TRUST_PROXY: z.coerce.number({ error: "must be a whole number of proxy hops" }).int().min(0).max(10).default(0),
     ALLOW_UNAUTHENTICATED_NETWORK: flag,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    LOG_PRETTY: flag,
+    // Unset: pretty in development, JSON otherwise.
+    LOG_PRETTY: z
+      .enum(["0", "1", "true", "false"], { error: "must be 1/0 or true/false" })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
     DATA_DIR: z.string().default(".data"),
     DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
     RATE_LIMIT_SCALE: z.coerce.number({ error: "must be a number" }).positive().max(1_000_000).default(1),

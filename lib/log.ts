@@ -35,7 +35,7 @@ function createLogger(destination?: pino.DestinationStream): Logger {
     hooks: { streamWrite: (line) => scrubText(line) },
   };
   if (destination) return pino(options, destination);
-  if (config.LOG_PRETTY) {
+  if (config.LOG_PRETTY ?? config.NODE_ENV === "development") {
     // pino-pretty is a dev dependency; loaded only when asked for, in-process (no worker thread).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pretty = require("pino-pretty") as (o: object) => pino.DestinationStream;
