@@ -47,16 +47,13 @@ export function contentSecurityPolicy(nonce: string, sources: CspSources, opts: 
   return directives.map(([name, values]) => [name, ...values].join(" ")).join("; ");
 }
 
+// Features Chromium recognises; unknown names only add console noise.
 const DENIED_FEATURES = [
   "accelerometer",
-  "ambient-light-sensor",
   "autoplay",
-  "battery",
-  "bluetooth",
   "browsing-topics",
   "camera",
   "display-capture",
-  "document-domain",
   "encrypted-media",
   "gamepad",
   "geolocation",
@@ -73,7 +70,6 @@ const DENIED_FEATURES = [
   "screen-wake-lock",
   "serial",
   "usb",
-  "web-share",
   "xr-spatial-tracking",
 ];
 
