@@ -21,7 +21,7 @@ export function isSecretKey(key: string): boolean {
 const VALUE_PATTERNS: RegExp[] = [
   // Provider keys: sk-..., sk-proj-..., sk-ant-..., xai-..., gsk_..., pk_/rk_ live keys.
   /\b(?:sk|pk|rk)[-_](?:live[-_]|test[-_]|proj[-_]|ant[-_])?[A-Za-z0-9_-]{16,}/g,
-  /\b(?:xai|gsk|fw|nvapi|hf)[-_][A-Za-z0-9_-]{16,}/g,
+  /\b(?:xai|gsk|fw|nvapi|hf|e2b)[-_][A-Za-z0-9_-]{16,}/g,
   // GitHub, Slack, AWS, Google API keys.
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}/g,

@@ -14,6 +14,7 @@ const SECRETS = {
   bearer: s("opaque", "TokenValue12345678"),
   github: s("ghp_", "0123456789abcdefghijABCDEFGHIJ"),
   aws: s("AKIA", "IOSFODNN7EXAMPLE"),
+  e2b: s("e2b_", "0123456789abcdef0123456789"),
   urlPassword: "hunter2-db-pass",
   keyedOnly: "not-secret-looking-but-keyed",
 };
@@ -30,7 +31,7 @@ describe("log redaction", () => {
   });
 
   it("scrubs secret-shaped values from messages", () => {
-    log().info(`calling provider with ${SECRETS.openai} and Authorization: Bearer ${SECRETS.bearer}`);
+    log().info(`calling provider with ${SECRETS.openai} and Authorization: Bearer ${SECRETS.bearer}; sandbox key ${SECRETS.e2b}`);
     log().warn(`token ${SECRETS.jwt} from postgres://app:${SECRETS.urlPassword}@db.internal:5432/x`);
     everyLineClean(captured.raw);
     expect(captured.raw[0]).toContain("[redacted]");

@@ -1,0 +1,1 @@
+export { DEFAULT_TEMPLATE_IDS, E2BProvider, type E2BProviderConfig } from "./provider";
