@@ -104,6 +104,13 @@ export const envSchema = z
     DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
     RATE_LIMIT_SCALE: z.coerce.number({ error: "must be a number" }).positive().max(1_000_000).default(1),
     PREVIEW_ORIGIN: optionalOrigin,
+    E2B_API_KEY: optionalString,
+    E2B_DOMAIN: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { error: "must be a bare domain like e2b.example.com (no scheme or path)" })
+        .optional(),
+    ),
     OLLAMA_BASE_URL: optionalString.pipe(httpUrl.optional()),
     OPENAI_COMPATIBLE_BASE_URL: optionalString.pipe(httpUrl.optional()),
     ...Object.fromEntries(Object.keys(MODEL_PROVIDER_KEYS).map((k) => [k, optionalString])) as Record<
@@ -120,6 +127,9 @@ export const envSchema = z
         path: ["HOSTNAME"],
         message: `binding ${env.HOSTNAME} without authentication would expose the local single-user mode to the network; bind 127.0.0.1, configure auth, or set ALLOW_UNAUTHENTICATED_NETWORK=1`,
       });
+    }
+    if (env.E2B_DOMAIN && !env.E2B_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["E2B_DOMAIN"], message: "is set but E2B_API_KEY is not: E2B needs both" });
     }
     if (env.PREVIEW_ORIGIN && env.APP_URL && env.PREVIEW_ORIGIN === env.APP_URL) {
       ctx.addIssue({

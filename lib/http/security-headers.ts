@@ -12,8 +12,10 @@ export interface CspSources {
   frame: string[];
 }
 
-export function cspSourcesFromEnv(config: Pick<Env, "PREVIEW_ORIGIN">, extra: Partial<CspSources> = {}): CspSources {
-  const frame = [...(config.PREVIEW_ORIGIN ? [config.PREVIEW_ORIGIN] : []), ...(extra.frame ?? [])];
+export function cspSourcesFromEnv(config: Pick<Env, "PREVIEW_ORIGIN"> & Partial<Pick<Env, "E2B_API_KEY" | "E2B_DOMAIN">>, extra: Partial<CspSources> = {}): CspSources {
+  // E2B serves a sandbox's ports at https://<port>-<id>.<domain>: framed only when E2B is on.
+  const e2b = config.E2B_API_KEY ? [`https://*.${config.E2B_DOMAIN ?? "e2b.app"}`] : [];
+  const frame = [...(config.PREVIEW_ORIGIN ? [config.PREVIEW_ORIGIN] : []), ...e2b, ...(extra.frame ?? [])];
   return { connect: [...(extra.connect ?? [])], frame };
 }
 

@@ -41,6 +41,12 @@ describe("parseEnv", () => {
     expect(parseEnv({ HOSTNAME: "0.0.0.0", ALLOW_UNAUTHENTICATED_NETWORK: "1" }).HOSTNAME).toBe("0.0.0.0");
   });
 
+  it("refuses an E2B domain without an E2B key", () => {
+    expect(problemsOf({ E2B_DOMAIN: "e2b.example.com" })[0]).toMatchObject({ variable: "E2B_DOMAIN" });
+    expect(problemsOf({ E2B_API_KEY: "k", E2B_DOMAIN: "https://e2b.example.com/x" })[0]).toMatchObject({ variable: "E2B_DOMAIN" });
+    expect(parseEnv({ E2B_API_KEY: "k", E2B_DOMAIN: "e2b.example.com" }).E2B_DOMAIN).toBe("e2b.example.com");
+  });
+
   it("refuses a preview origin equal to the app's origin", () => {
     expect(problemsOf({ APP_URL: "https://app.example", PREVIEW_ORIGIN: "https://app.example" })[0]!.variable).toBe("PREVIEW_ORIGIN");
   });

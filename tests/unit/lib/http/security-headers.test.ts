@@ -15,6 +15,8 @@ describe("security headers", () => {
     expect(csp).toContain("connect-src 'self' https://proj.supabase.co");
     expect(csp).toContain("frame-src 'self' https://preview.example https://*.e2b.app");
     expect(contentSecurityPolicy("n", cspSourcesFromEnv({ PREVIEW_ORIGIN: undefined }))).toContain("frame-src 'self';");
+    expect(contentSecurityPolicy("n", cspSourcesFromEnv({ PREVIEW_ORIGIN: undefined, E2B_API_KEY: "k" }))).toContain("frame-src 'self' https://*.e2b.app;");
+    expect(contentSecurityPolicy("n", cspSourcesFromEnv({ PREVIEW_ORIGIN: undefined, E2B_API_KEY: "k", E2B_DOMAIN: "sbx.example.com" }))).toContain("https://*.sbx.example.com");
   });
 
   it("sends HSTS and upgrade-insecure-requests only over HTTPS", () => {
