@@ -4,7 +4,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native/wasm packages stay outside the bundle and load from node_modules at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "pino", "pino-pretty", "postgres"],
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "pino-pretty", "postgres", "@e2b/code-interpreter", "e2b"],
   typescript: { ignoreBuildErrors: false },
 };
 

@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "./db/client";
 import { rateLimiter } from "./limits";
 import { log } from "./log";
-import { localSandboxPreflight } from "./sandbox/preflight";
+import { sandboxProvider } from "./sandbox";
 
 export const COMPONENTS = ["database", "sandbox", "ratelimit"] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -47,11 +47,13 @@ export async function checkComponent(component: Component, timeoutMs = 2_000): P
         return undefined;
       });
     }
-    case "sandbox":
-      return timed("local", timeoutMs, async () => {
-        const preflight = await localSandboxPreflight();
+    case "sandbox": {
+      const provider = sandboxProvider();
+      return timed(provider.name, timeoutMs, async () => {
+        const preflight = await provider.preflight();
         return preflight.ok ? undefined : preflight.problem;
       });
+    }
     case "ratelimit": {
       const limiter = rateLimiter();
       return timed(limiter.name, timeoutMs, async () => ((await limiter.ping()) ? undefined : "rate-limit backend did not answer"));

@@ -70,7 +70,7 @@ async function main() {
   const providers = configuredModelProviders(config);
   const lines = [
     `Tessera is running at \x1b[1mhttp://${host}:${config.PORT}\x1b[0m`,
-    `  sandbox     local (bubblewrap)`,
+    `  sandbox     ${config.E2B_API_KEY ? `E2B${config.E2B_DOMAIN ? ` (${config.E2B_DOMAIN})` : ""}` : "local (bubblewrap)"}`,
     `  database    ${config.DATABASE_URL ? "Postgres (DATABASE_URL)" : `PGlite, embedded (${config.DATA_DIR}/pglite)`}`,
     `  auth        local single user${isLoopbackHost(config.HOSTNAME) ? " (loopback only)" : " — WARNING: reachable from the network without sign-in (ALLOW_UNAUTHENTICATED_NETWORK=1)"}`,
     `  rate limits in-memory`,

@@ -1,0 +1,252 @@
+import type { ChildProcess } from "node:child_process";
+import { lstatSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { AppError } from "../../../errors";
+import { checkCommandEnv } from "../../command-env";
+import { normalizeSandboxPath } from "../../paths";
+import { PythonKernel } from "../../python-kernel";
+import type {
+  BackgroundCommand,
+  CommandResult,
+  Execution,
+  FileEntry,
+  RunCommandOptions,
+  Sandbox,
+  SandboxInfo,
+  SandboxLimits,
+  SandboxMetrics,
+} from "../../types";
+import { bwrapArgs, WORKSPACE, type BwrapMounts } from "./bwrap";
+import type { SandboxCgroup } from "./cgroups";
+import { collect, killTree, spawnSandboxed } from "./spawn";
+
+const BASE_ENV = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/home/user", LANG: "C.UTF-8", MPLBACKEND: "Agg", MPLCONFIGDIR: "/tmp/matplotlib", TMPDIR: "/tmp" };
+
+export interface LocalSandboxDeps {
+  info: SandboxInfo;
+  limits: SandboxLimits;
+  mounts: BwrapMounts;
+  cgroup: SandboxCgroup | null;
+  kernelDir: string;
+  onKill: (id: string) => Promise<void>;
+  onTimeout: (id: string, expiresAt: Date) => void;
+  previewUrl: (id: string, port: number) => Promise<string>;
+}
+
+export class LocalSandbox implements Sandbox {
+  private readonly running = new Set<ChildProcess>();
+  private kernel?: { process: ChildProcess; client: PythonKernel };
+  private killed = false;
+
+  constructor(private readonly deps: LocalSandboxDeps) {}
+
+  get info(): SandboxInfo {
+    return { ...this.deps.info, status: this.killed ? "killed" : "running" };
+  }
+
+  private ensureAlive(): void {
+    if (this.killed) throw new AppError("not_found", "This sandbox has ended.");
+  }
+
+  private spawn(argv: string[], options: { cwd?: string; env?: Record<string, string>; extraFds?: number; shareNetwork?: boolean; cpuSeconds?: number }) {
+    this.ensureAlive();
+    const env = { ...BASE_ENV, ...checkCommandEnv(options.env) };
+    const cwd = options.cwd ? path.posix.join(WORKSPACE, normalizeSandboxPath(options.cwd)) : WORKSPACE;
+    const child = spawnSandboxed({
+      bwrap: bwrapArgs({ mounts: this.deps.mounts, env, cwd, hostname: "sandbox", shareNetwork: options.shareNetwork }, argv),
+      limits: { ...this.deps.limits, cpuSeconds: options.cpuSeconds ?? this.deps.limits.cpuSeconds },
+      cgroupJoin: this.deps.cgroup?.joinScript,
+      extraFds: options.extraFds,
+    });
+    this.running.add(child);
+    child.on("close", () => this.running.delete(child));
+    return child;
+  }
+
+  private diskWatchdog = (): CommandResult["killedBy"] | undefined =>
+    projectBytes(this.deps.mounts.projectDir, this.deps.limits.diskBytes) > this.deps.limits.diskBytes ? "killed" : undefined;
+
+  private exec(argv: string[], options: Omit<RunCommandOptions, "stdin"> & { stdin?: string | Uint8Array; maxOutputBytes?: number } = {}): Promise<CommandResult> {
+    const child = this.spawn(argv, { cwd: options.cwd, env: options.env });
+    const hitsBefore = this.deps.cgroup?.memoryLimitHits() ?? 0;
+    return collect(child, {
+      memoryHit: () => (this.deps.cgroup?.memoryLimitHits() ?? 0) > hitsBefore,
+      timeoutMs: Math.min(options.timeoutMs ?? this.deps.limits.commandTimeoutMs, this.deps.limits.commandTimeoutMs),
+      maxOutputBytes: options.maxOutputBytes ?? this.deps.limits.maxOutputBytes,
+      onStdout: options.onStdout,
+      onStderr: options.onStderr,
+      stdin: options.stdin,
+      watchdog: this.diskWatchdog,
+    });
+  }
+
+  // Files are read and written by commands inside the sandbox, never by the host following paths
+  // the sandbox controls: a symlink planted by generated code resolves inside the sandbox's view.
+  files = {
+    write: async (file: string, content: string | Uint8Array): Promise<void> => {
+      const rel = normalizeSandboxPath(file);
+      const bytes = typeof content === "string" ? Buffer.from(content) : content;
+      if (bytes.byteLength > this.deps.limits.maxFileBytes) throw new AppError("payload_too_large", `${rel} is larger than the sandbox's file size cap.`);
+      const result = await this.exec(["/bin/sh", "-c", 'mkdir -p -- "$(dirname -- "$1")" && cat > "$1"', "sh", rel], { stdin: bytes });
+      if (result.exitCode !== 0) throw new AppError("bad_request:validation", `Could not write ${rel}: ${result.stderr.trim().slice(0, 200)}`);
+    },
+    read: async (file: string): Promise<Uint8Array> => {
+      const rel = normalizeSandboxPath(file);
+      const result = await this.exec(["/bin/sh", "-c", 'test -f "$1" || exit 3; base64 -w0 -- "$1"', "sh", rel], {
+        maxOutputBytes: Math.ceil((this.deps.limits.maxFileBytes * 4) / 3) + 16,
+      });
+      if (result.exitCode === 3) throw new AppError("not_found", `No file at ${rel}.`);
+      if (result.exitCode !== 0) throw new AppError("bad_request:validation", `Could not read ${rel}.`);
+      return new Uint8Array(Buffer.from(result.stdout, "base64"));
+    },
+    readText: async (file: string): Promise<string> => Buffer.from(await this.files.read(file)).toString("utf8"),
+    list: async (dir = "."): Promise<FileEntry[]> => {
+      const rel = dir === "." || dir === "" ? "." : normalizeSandboxPath(dir);
+      const result = await this.exec(["/usr/bin/find", rel, "-mindepth", "1", "-maxdepth", "8", "-printf", "%y %s %P\\n"]);
+      if (result.exitCode !== 0) throw new AppError("not_found", `No directory at ${rel}.`);
+      return result.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => {
+          const [type, size, ...rest] = line.split(" ");
+          const name = rest.join(" ");
+          return { path: rel === "." ? name : `${rel}/${name}`, type: type === "d" ? ("dir" as const) : ("file" as const), size: Number(size) };
+        });
+    },
+    remove: async (file: string): Promise<void> => {
+      const rel = normalizeSandboxPath(file);
+      await this.exec(["/bin/rm", "-rf", "--", rel]);
+    },
+  };
+
+  commands = {
+    run: async (command: string[], options: RunCommandOptions = {}): Promise<CommandResult> => {
+      if (command.length === 0) throw new AppError("bad_request:validation", "Empty command.");
+      return this.exec(command, options);
+    },
+    start: async (command: string[], options: RunCommandOptions = {}): Promise<BackgroundCommand> => {
+      const child = this.spawn(command, { cwd: options.cwd, env: options.env });
+      // Background processes live until they exit, the sandbox is killed, or the TTL reaps it.
+      const done = collect(child, {
+        timeoutMs: Math.max(1, this.deps.info.expiresAt.getTime() - Date.now()),
+        maxOutputBytes: this.deps.limits.maxOutputBytes,
+        onStdout: options.onStdout,
+        onStderr: options.onStderr,
+        stdin: options.stdin,
+        watchdog: this.diskWatchdog,
+      });
+      return { pid: child.pid ?? -1, wait: () => done, kill: async () => killTree(child) };
+    },
+  };
+
+  async runCode(code: string, options: { timeoutMs?: number; onStdout?: (s: string) => void; onStderr?: (s: string) => void } = {}): Promise<Execution> {
+    const kernel = await this.startKernel();
+    try {
+      return await kernel.execute(code, {
+        timeoutMs: Math.min(options.timeoutMs ?? this.deps.limits.commandTimeoutMs, this.deps.limits.commandTimeoutMs),
+        onStdout: options.onStdout,
+        onStderr: options.onStderr,
+        maxOutputBytes: this.deps.limits.maxOutputBytes,
+      });
+    } catch (err) {
+      // A timed-out or crashed kernel is replaced on the next call; its state is gone.
+      this.stopKernel();
+      const code = (err as { code?: string }).code;
+      if (code === "timeout") throw new AppError("bad_request:validation", "The code ran past its time limit and was stopped; Python state was reset.");
+      if (code === "exited") throw new AppError("bad_request:validation", `The Python process ended unexpectedly (${(err as Error).message}); state was reset.`);
+      if (code === "protocol" || code === "dead") throw new AppError("bad_request:validation", "The Python process stopped answering properly and was restarted; state was reset.");
+      throw err;
+    }
+  }
+
+  private async startKernel(): Promise<PythonKernel> {
+    if (this.kernel) return this.kernel.client;
+    const child = this.spawn(["/usr/bin/python3", "-u", "/opt/kernel/kernel.py"], { extraFds: 1, cpuSeconds: this.deps.limits.cpuSeconds * 10 });
+    const client = new PythonKernel(child);
+    this.kernel = { process: child, client };
+    child.on("close", () => {
+      if (this.kernel?.process === child) this.kernel = undefined;
+    });
+    try {
+      await client.ready(15_000);
+    } catch (err) {
+      this.stopKernel();
+      throw err;
+    }
+    return client;
+  }
+
+  private stopKernel(): void {
+    if (!this.kernel) return;
+    killTree(this.kernel.process);
+    this.kernel = undefined;
+  }
+
+  preview(port: number): Promise<string> {
+    this.ensureAlive();
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppError("bad_request:validation", "Port must be 1–65535.");
+    return this.deps.previewUrl(this.deps.info.id, port);
+  }
+
+  async metrics(): Promise<SandboxMetrics> {
+    this.ensureAlive();
+    return {
+      memoryBytes: this.deps.cgroup?.memoryBytesUsed() ?? 0,
+      cpuSeconds: this.deps.cgroup?.cpuSeconds() ?? 0,
+      diskBytes: projectBytes(this.deps.mounts.projectDir, Number.POSITIVE_INFINITY),
+      processes: this.deps.cgroup?.processes() ?? this.running.size,
+    };
+  }
+
+  async setTimeout(timeoutMs: number): Promise<void> {
+    this.ensureAlive();
+    const expiresAt = new Date(Date.now() + timeoutMs);
+    this.deps.info.expiresAt = expiresAt;
+    this.deps.onTimeout(this.deps.info.id, expiresAt);
+  }
+
+  /** Stop every process and release the cgroup; the provider removes the files. */
+  async terminate(): Promise<void> {
+    if (this.killed) return;
+    this.killed = true;
+    this.deps.info.status = "killed";
+    for (const child of this.running) killTree(child);
+    this.kernel = undefined;
+    await Promise.all(
+      [...this.running].map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once("close", () => resolve())))),
+    );
+    await this.deps.cgroup?.remove();
+  }
+
+  kill(): Promise<void> {
+    return this.deps.onKill(this.deps.info.id);
+  }
+}
+
+/** Bytes under the project dir, without following links; stops counting once past `stopAt`. */
+export function projectBytes(dir: string, stopAt: number): number {
+  let total = 0;
+  const stack = [dir];
+  let visited = 0;
+  while (stack.length && total <= stopAt && visited < 50_000) {
+    const current = stack.pop()!;
+    let names: string[];
+    try {
+      names = readdirSync(current);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      visited++;
+      const full = path.join(current, name);
+      try {
+        const st = lstatSync(full);
+        if (st.isDirectory()) stack.push(full);
+        else total += st.blocks * 512;
+      } catch {
+        // vanished while walking
+      }
+    }
+  }
+  return total;
+}

@@ -1,0 +1,92 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
+import type { Sandbox } from "@/lib/sandbox/types";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ready = (() => {
+  try {
+    execFileSync("bwrap", ["--version"], { stdio: "ignore" });
+    execFileSync("/usr/bin/python3", ["-c", "import numpy, pandas, matplotlib"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!ready) console.warn("bwrap or Debian's python3-numpy/pandas/matplotlib missing: the sandbox functional suite is skipped.");
+
+describe.skipIf(!ready)("local sandbox: what generated code needs", () => {
+  let dir: string;
+  let provider: LocalSandboxProvider;
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "tessera-sbx-fn-"));
+    provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
+    sandbox = await provider.create({ template: "python", ownerId: "alice", projectId: "p1" });
+  });
+  afterAll(async () => {
+    await provider.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps Python state across runCode calls", async () => {
+    await sandbox.runCode("import math\ncounter = 41");
+    const second = await sandbox.runCode("counter += 1\nprint(math.sqrt(16), counter)");
+    expect(second.error).toBeUndefined();
+    expect(second.stdout).toBe("4.0 42\n");
+  });
+
+  it("returns a matplotlib chart as PNG", async () => {
+    const run = await sandbox.runCode("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [3, 1, 2])\nplt.title('chart')\nplt.show()", { timeoutMs: 60_000 });
+    expect(run.error).toBeUndefined();
+    const png = run.results.find((r) => r.type === "png");
+    expect(png).toBeDefined();
+    const bytes = Buffer.from((png as { base64: string }).base64, "base64");
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
+  it("returns a pandas frame as a table", async () => {
+    const run = await sandbox.runCode("import pandas as pd\npd.DataFrame({'city': ['Oslo', 'Lima'], 'temp': [4, 19]})", { timeoutMs: 60_000 });
+    const table = run.results.find((r) => r.type === "table") as { columns: string[]; rows: unknown[][] } | undefined;
+    expect(table?.columns).toEqual(["city", "temp"]);
+    expect(table?.rows).toEqual([
+      ["Oslo", 4],
+      ["Lima", 19],
+    ]);
+  });
+
+  it("returns a traceback as an error object", async () => {
+    const run = await sandbox.runCode("def f():\n    return 1 / 0\nf()");
+    expect(run.error).toMatchObject({ name: "ZeroDivisionError", value: "division by zero" });
+    expect(run.error!.traceback).toContain("<cell>");
+  });
+
+  it("streams command output in order", async () => {
+    const chunks: string[] = [];
+    const result = await sandbox.commands.run(["/bin/sh", "-c", "for i in $(seq 1 40); do echo line $i; sleep 0.01; done"], { onStdout: (c) => chunks.push(c) });
+    expect(result.exitCode).toBe(0);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.join("")).toBe(Array.from({ length: 40 }, (_, i) => `line ${i + 1}\n`).join(""));
+  });
+
+  it("writes, lists, reads and removes project files", async () => {
+    await sandbox.files.write("src/app/[slug]/page.tsx", "export default 1;\n");
+    await sandbox.files.write("data/bytes.bin", new Uint8Array([0, 1, 2, 255]));
+    const listed = (await sandbox.files.list()).map((e) => e.path);
+    expect(listed).toEqual(expect.arrayContaining(["src/app/[slug]/page.tsx", "data/bytes.bin"]));
+    expect(await sandbox.files.readText("src/app/[slug]/page.tsx")).toBe("export default 1;\n");
+    expect([...(await sandbox.files.read("data/bytes.bin"))]).toEqual([0, 1, 2, 255]);
+    await sandbox.files.remove("data");
+    await expect(sandbox.files.read("data/bytes.bin")).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("a timed-out runCode resets the kernel and the next call works", async () => {
+    await expect(sandbox.runCode("while True: pass", { timeoutMs: 1_000 })).rejects.toMatchObject({ code: "bad_request:validation" });
+    const next = await sandbox.runCode("print('back')");
+    expect(next.stdout).toBe("back\n");
+  });
+});
