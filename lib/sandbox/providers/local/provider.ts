@@ -156,6 +156,20 @@ export class LocalSandboxProvider implements SandboxProvider {
     return sandbox;
   }
 
+  /**
+   * Hand a pooled sandbox to its first real owner. Only a sandbox still held by `fromOwner` (the
+   * pool) can be adopted, and only once; its TTL starts again from now.
+   */
+  async adopt(id: string, fromOwner: string, to: Pick<CreateSandboxOptions, "ownerId" | "projectId" | "metadata" | "timeoutMs">): Promise<Sandbox> {
+    const sandbox = this.owned(id, fromOwner);
+    const info = sandbox.mutableInfo();
+    info.ownerId = to.ownerId;
+    info.projectId = to.projectId;
+    info.metadata = { ...(to.metadata ?? {}) };
+    info.expiresAt = new Date(Date.now() + (to.timeoutMs ?? this.options.defaultTimeoutMs ?? 15 * 60_000));
+    return sandbox;
+  }
+
   async connect(id: string, ownerId: string): Promise<Sandbox> {
     return this.owned(id, ownerId);
   }

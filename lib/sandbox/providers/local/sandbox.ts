@@ -44,6 +44,11 @@ export class LocalSandbox implements Sandbox {
     return { ...this.deps.info, status: this.killed ? "killed" : "running" };
   }
 
+  /** The provider's handle on the record it owns (adoption from the warm pool). */
+  mutableInfo(): SandboxInfo {
+    return this.deps.info;
+  }
+
   private ensureAlive(): void {
     if (this.killed) throw new AppError("not_found", "This sandbox has ended.");
   }

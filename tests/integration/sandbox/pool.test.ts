@@ -1,0 +1,71 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxPool } from "@/lib/sandbox/pool";
+import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const hasBwrap = (() => {
+  try {
+    execFileSync("bwrap", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasBwrap) console.warn("bwrap is not installed: the sandbox pool suite is skipped.");
+
+async function until(check: () => boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.skipIf(!hasBwrap)("warm pool and project reuse", () => {
+  let dir: string;
+  let provider: LocalSandboxProvider;
+  let pool: SandboxPool;
+  const errors: unknown[] = [];
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "tessera-pool-"));
+    provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates"), maxPerOwner: 10 });
+    pool = new SandboxPool(provider, {
+      size: { python: 1 },
+      warm: async (s) => void (await s.runCode("import numpy as np")),
+      onError: (e) => errors.push(e),
+    });
+  });
+  afterAll(async () => {
+    await pool.shutdown();
+    await provider.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("hands out a warm sandbox with state ready, owned by the caller alone", async () => {
+    await until(() => pool.stats().python === 1);
+    const sandbox = await pool.acquire({ template: "python", ownerId: "alice", projectId: "p1" });
+    expect(sandbox.info.ownerId).toBe("alice");
+    const run = await sandbox.runCode("print(np.arange(3).sum())");
+    expect(run.stdout).toBe("3\n");
+    await expect(provider.connect(sandbox.info.id, "__pool__")).rejects.toMatchObject({ code: "not_found" });
+    await expect(provider.connect(sandbox.info.id, "bob")).rejects.toMatchObject({ code: "not_found" });
+    await expect(provider.adopt(sandbox.info.id, "__pool__", { ownerId: "bob", projectId: "p9" })).rejects.toMatchObject({ code: "not_found" });
+    await until(() => pool.stats().python === 1);
+    expect(errors).toEqual([]);
+  });
+
+  it("reuses a project's running sandbox across runs", async () => {
+    const first = await pool.forProject({ template: "python", ownerId: "carol", projectId: "p2" });
+    await first.runCode("kept = 'yes'");
+    const second = await pool.forProject({ template: "python", ownerId: "carol", projectId: "p2" });
+    expect(second.info.id).toBe(first.info.id);
+    expect((await second.runCode("print(kept)")).stdout).toBe("yes\n");
+    const other = await pool.forProject({ template: "python", ownerId: "carol", projectId: "p3" });
+    expect(other.info.id).not.toBe(first.info.id);
+  });
+});
