@@ -248,6 +248,18 @@ describe.skipIf(!hasBwrap)("local sandbox contains hostile code", () => {
     expect(await (await provider.connect(other.info.id, "bob")).files.readText("secret.txt")).toBe(PLANTED);
   });
 
+  it("a killed sandbox leaves no process, directory or cgroup behind", async () => {
+    const doomed = await provider.create({ template: "python", ownerId: "alice", projectId: "p4" });
+    const bg = await doomed.commands.start(["/bin/sh", "-c", "sleep 1000 & sleep 1000"]);
+    await provider.kill(doomed.info.id, "alice");
+    expect((await bg.wait()).exitCode).not.toBe(0);
+    expect(existsSync(path.join(dir, "sandboxes", doomed.info.id))).toBe(false);
+    for (const controller of ["pids", "memory", "cpuacct", "unified"]) {
+      expect(existsSync(path.join("/sys/fs/cgroup", controller, "tessera", doomed.info.id))).toBe(false);
+    }
+    expect(existsSync(path.join("/sys/fs/cgroup", "tessera", doomed.info.id))).toBe(false);
+  });
+
   it("a process that sleeps forever is reaped at the TTL", async () => {
     const short = await provider.create({ template: "python", ownerId: "alice", projectId: "p3", timeoutMs: 1_500 });
     const bg = await short.commands.start(["/bin/sleep", "1000"]);
