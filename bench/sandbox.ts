@@ -1,6 +1,7 @@
 // The local sandbox's latency and footprint on real bubblewrap: create → first exec cold and from
 // the warm pool, the warm runCode round trip, and the memory of idle sandboxes.
 import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { log, machine, median, percentile, ROOT, stubServerOnly, type BenchResult, type Metric } from "./lib";
@@ -8,6 +9,77 @@ import { log, machine, median, percentile, ROOT, stubServerOnly, type BenchResul
 const WARM_EXEC_N = 50;
 const COLD_N = 10;
 const IDLE_N = 50;
+
+/**
+ * A health endpoint served by the same process that hosts the sandboxes (as the app does), polled
+ * on one keep-alive connection before and during five concurrent attacks.
+ */
+async function healthUnderAttack(provider: {
+  create(o: { template: string; ownerId: string; projectId: string; limits?: Record<string, number> }): Promise<{
+    commands: { run(argv: string[], o?: { timeoutMs?: number }): Promise<unknown> };
+    kill(): Promise<void>;
+  }>;
+}): Promise<Metric[]> {
+  const server = http.createServer((_req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end('{"live":true}');
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const poll = async (durationMs: number): Promise<number[]> => {
+    const samples: number[] = [];
+    const end = Date.now() + durationMs;
+    while (Date.now() < end) {
+      const t0 = process.hrtime.bigint();
+      await new Promise<void>((resolve, reject) => {
+        http.get({ host: "127.0.0.1", port, path: "/api/health", agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve());
+        }).on("error", reject);
+      });
+      samples.push(ms(t0));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return samples;
+  };
+  try {
+    await poll(1_000);
+    const baseline = await poll(3_000);
+    const limits = { cpuSeconds: 5, commandTimeoutMs: 8_000, memoryBytes: 256 * 1024 * 1024, diskBytes: 64 * 1024 * 1024 };
+    const attacks = [
+      ["/bin/sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 5"],
+      ["/usr/bin/python3", "-c", "x = []\nwhile True: x.append(bytearray(16 * 1024 * 1024))"],
+      ["/usr/bin/python3", "-c", "while True: pass"],
+      ["/bin/sh", "-c", "yes flood"],
+      ["/bin/sh", "-c", "i=0; while true; do head -c 8388608 /dev/zero > /workspace/f$i || break; i=$((i+1)); done"],
+    ];
+    const sandboxes = await Promise.all(attacks.map((_, i) => provider.create({ template: "python", ownerId: "attacker", projectId: `a${i}`, limits })));
+    const running = Promise.all(sandboxes.map((s, i) => s.commands.run(attacks[i]!, { timeoutMs: 8_000 })));
+    const during = await poll(6_000);
+    await running;
+    await Promise.all(sandboxes.map((s) => s.kill()));
+    const note =
+      "GET /api/health on a keep-alive connection every 20 ms, served by the process hosting the sandboxes; baseline 3 s idle vs 6 s while five sandboxes run a fork bomb, a memory bomb, a CPU spin, an output flood and a disk fill at once";
+    return [
+      { id: "health_latency_baseline", unit: "ms", n: baseline.length, p50: median(baseline), p95: percentile(baseline, 95), target: null, better: "lower", note },
+      { id: "health_latency_under_attack", unit: "ms", n: during.length, p50: median(during), p95: percentile(during, 95), target: null, better: "lower", note },
+      {
+        id: "health_latency_attack_ratio",
+        unit: "ratio",
+        n: during.length,
+        p50: median(during) / median(baseline),
+        p95: percentile(during, 95) / percentile(baseline, 95),
+        target: 2,
+        better: "lower",
+        note: `under-attack latency divided by baseline latency (p50 by p50, p95 by p95), same run; ${note}`,
+      },
+    ];
+  } finally {
+    agent.destroy();
+    server.close();
+  }
+}
 
 function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
@@ -116,6 +188,8 @@ export async function run(): Promise<BenchResult> {
         note: `${IDLE_N} sandboxes alive at once, each with its Python kernel started (stdlib only) and idle for 1 s; memory charged to each sandbox's cgroup (RSS + page cache it caused), in MiB`,
       });
     await Promise.all(idle.map((s) => s.kill()));
+
+    metrics.push(...(await healthUnderAttack(provider)));
   } finally {
     await provider.shutdown();
     rmSync(dir, { recursive: true, force: true });
