@@ -7,10 +7,21 @@ import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
-/** Debian packages by purpose. The local sandbox needs bubblewrap; the browser tests need Chromium. */
+/**
+ * Debian packages by purpose, each with how to tell it is there. The local sandbox needs bubblewrap
+ * and prlimit, and its Python template uses Debian's python3 with numpy, pandas and matplotlib (the
+ * sandbox binds /usr, so these are what generated code imports); the browser tests need Chromium.
+ */
 export const SYSTEM_PACKAGES = {
-  sandbox: [{ pkg: "bubblewrap", bin: "bwrap" }],
-  browser: [{ pkg: "chromium", bin: "chromium" }],
+  sandbox: [
+    { pkg: "bubblewrap", check: "command -v bwrap" },
+    { pkg: "util-linux", check: "command -v prlimit" },
+    { pkg: "python3", check: "test -x /usr/bin/python3" },
+    { pkg: "python3-numpy", check: "/usr/bin/python3 -c 'import numpy'" },
+    { pkg: "python3-pandas", check: "/usr/bin/python3 -c 'import pandas'" },
+    { pkg: "python3-matplotlib", check: "/usr/bin/python3 -c 'import matplotlib'" },
+  ],
+  browser: [{ pkg: "chromium", check: "command -v chromium" }],
 };
 
 export function step(message) {
@@ -43,8 +54,8 @@ export function ensureDependencies() {
   }
 }
 
-function hasBinary(bin) {
-  return spawnSync("sh", ["-c", `command -v ${bin}`], { stdio: "ignore" }).status === 0;
+function present(check) {
+  return spawnSync("sh", ["-c", check], { stdio: "ignore" }).status === 0;
 }
 
 /**
@@ -53,16 +64,16 @@ function hasBinary(bin) {
  */
 export function ensureSystemPackages(groups, { required }) {
   const wanted = groups.flatMap((g) => SYSTEM_PACKAGES[g]);
-  let missing = wanted.filter((w) => !hasBinary(w.bin));
+  let missing = wanted.filter((w) => !present(w.check));
   if (missing.length === 0) return [];
   const names = missing.map((m) => m.pkg).join(" ");
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (isRoot && hasBinary("apt-get")) {
+  if (isRoot && present("command -v apt-get")) {
     step(`Installing Debian packages: ${names}…`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     run("apt-get", ["update", "-qq"], { env });
     run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing.map((m) => m.pkg)], { env });
-    missing = missing.filter((w) => !hasBinary(w.bin));
+    missing = missing.filter((w) => !present(w.check));
   }
   if (missing.length > 0) {
     const cmd = `sudo apt-get install -y ${missing.map((m) => m.pkg).join(" ")}`;

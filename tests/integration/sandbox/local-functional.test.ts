@@ -90,3 +90,17 @@ describe.skipIf(!ready)("local sandbox: what generated code needs", () => {
     expect(next.stdout).toBe("back\n");
   });
 });
+
+describe.skipIf(!ready)("local sandbox templates", () => {
+  it("offers only templates that exist and refuses others by name", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-sbx-tpl-"));
+    const provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
+    try {
+      expect(provider.templates()).toContain("python");
+      await expect(provider.create({ template: "cobol", ownerId: "a", projectId: "p" })).rejects.toMatchObject({ code: "bad_request:validation" });
+    } finally {
+      await provider.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

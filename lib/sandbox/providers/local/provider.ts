@@ -43,6 +43,7 @@ export interface LocalProviderOptions {
   previewUrl?: (id: string, port: number) => Promise<string>;
 }
 
+/** Templates this provider knows; each is offered once its directory under templates/ exists. */
 const TEMPLATES = ["python", "react", "vue", "html"];
 
 function newId(): string {
@@ -90,12 +91,14 @@ export class LocalSandboxProvider implements SandboxProvider {
   }
 
   templates(): string[] {
-    return TEMPLATES.filter((t) => t === "python" || existsSync(path.join(this.options.templatesDir, t)));
+    return TEMPLATES.filter((t) => existsSync(path.join(this.options.templatesDir, t)));
   }
 
   async create(options: CreateSandboxOptions): Promise<Sandbox> {
     await this.ready;
-    if (!TEMPLATES.includes(options.template)) throw new AppError("bad_request:validation", `Unknown template "${options.template}".`);
+    if (!this.templates().includes(options.template)) {
+      throw new AppError("bad_request:validation", `Unknown template "${options.template}"; available: ${this.templates().join(", ")}.`);
+    }
     const mine = [...this.sandboxes.values()].filter((s) => s.info.ownerId === options.ownerId && s.info.status === "running");
     if (mine.length >= (this.options.maxPerOwner ?? 4)) {
       throw new AppError("rate_limit:quota", "You have as many sandboxes running as allowed; stop one first.");
