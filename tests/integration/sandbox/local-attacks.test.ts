@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
+import { hasBwrap } from "../../support/sandbox";
 import type { Sandbox } from "@/lib/sandbox/types";
 
 /**
@@ -13,14 +14,6 @@ import type { Sandbox } from "@/lib/sandbox/types";
  */
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const hasBwrap = (() => {
-  try {
-    execFileSync("bwrap", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 if (!hasBwrap) console.warn("bwrap is not installed: the sandbox attack suite is skipped (install bubblewrap).");
 
 const PLANTED = `planted-${Math.random().toString(36).slice(2)}`;

@@ -1,21 +1,13 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
 import type { Sandbox } from "@/lib/sandbox/types";
+import { available, hasBwrap } from "../../support/sandbox";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const ready = (() => {
-  try {
-    execFileSync("bwrap", ["--version"], { stdio: "ignore" });
-    execFileSync("/usr/bin/python3", ["-c", "import numpy, pandas, matplotlib"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const ready = hasBwrap && available("/usr/bin/python3", ["-c", "import numpy, pandas, matplotlib"]);
 if (!ready) console.warn("bwrap or Debian's python3-numpy/pandas/matplotlib missing: the sandbox functional suite is skipped.");
 
 describe.skipIf(!ready)("local sandbox: what generated code needs", () => {

@@ -1,20 +1,12 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxPool } from "@/lib/sandbox/pool";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
+import { hasBwrap } from "../../support/sandbox";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const hasBwrap = (() => {
-  try {
-    execFileSync("bwrap", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 if (!hasBwrap) console.warn("bwrap is not installed: the sandbox pool suite is skipped.");
 
 async function until(check: () => boolean, timeoutMs = 20_000) {

@@ -1,5 +1,6 @@
 import { ALL_TRAFFIC, E2B, NotFoundError, type SandboxInfo as SdkSandboxInfo } from "@e2b/code-interpreter";
 import { AppError } from "../../../errors";
+import { clampLimits, DEFAULT_SANDBOX_LIMITS } from "../../limits";
 import type { CreateSandboxOptions, NetworkPolicy, Sandbox, SandboxInfo, SandboxLimits, SandboxProvider } from "../../types";
 import { toAppError } from "./errors";
 import { E2BSandbox } from "./sandbox";
@@ -41,16 +42,7 @@ export const DEFAULT_TEMPLATE_IDS: Readonly<Record<string, string>> = {
  * Limits the adapter enforces itself. Memory, CPU, processes and disk are not settable per sandbox
  * on E2B (they are fixed when a template is built), so those fields are informational here.
  */
-const DEFAULT_LIMITS: SandboxLimits = {
-  memoryBytes: 512 * 1024 * 1024,
-  cpuSeconds: 30,
-  maxProcesses: 128,
-  maxOpenFiles: 1024,
-  maxFileBytes: 64 * 1024 * 1024,
-  diskBytes: 1024 * 1024 * 1024,
-  commandTimeoutMs: 60_000,
-  maxOutputBytes: 1024 * 1024,
-};
+const DEFAULT_LIMITS: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, diskBytes: 1024 * 1024 * 1024 };
 const CEILING: Partial<SandboxLimits> = { maxFileBytes: 512 * 1024 * 1024, commandTimeoutMs: 10 * 60_000, maxOutputBytes: 16 * 1024 * 1024 };
 
 const DEFAULT_REGISTRIES = ["registry.npmjs.org", "pypi.org", "files.pythonhosted.org"];
@@ -63,17 +55,6 @@ const META = { owner: "tesseraOwner", project: "tesseraProject", template: "tess
 const RESERVED_META = new Set<string>(Object.values(META));
 
 const NOT_FOUND = "No such sandbox.";
-
-function clampLimits(base: Partial<SandboxLimits> | undefined, requested: Partial<SandboxLimits> = {}): SandboxLimits {
-  const out = { ...DEFAULT_LIMITS, ...base };
-  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof SandboxLimits)[]) {
-    const v = requested[key];
-    if (v === undefined) continue;
-    if (!Number.isFinite(v) || v <= 0) throw new AppError("bad_request:validation", `Sandbox limit ${key} must be a positive number.`);
-    out[key] = Math.min(v, CEILING[key] ?? out[key]);
-  }
-  return out;
-}
 
 function checkMetadata(metadata: Record<string, string> = {}): Record<string, string> {
   const entries = Object.entries(metadata);
@@ -163,7 +144,7 @@ export class E2BProvider implements SandboxProvider {
     const timeoutMs = options.timeoutMs ?? this.config.defaultTimeoutMs ?? 5 * 60_000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new AppError("bad_request:validation", "timeoutMs must be a positive number.");
     const ttl = Math.min(timeoutMs, this.config.maxTimeoutMs ?? 60 * 60_000);
-    const limits = clampLimits(this.config.limits, options.limits);
+    const limits = clampLimits({ ...DEFAULT_LIMITS, ...this.config.limits }, CEILING, options.limits);
     const network = options.network ?? { mode: "none" };
     const userMetadata = checkMetadata(options.metadata);
     const metadata = {
@@ -227,7 +208,7 @@ export class E2BProvider implements SandboxProvider {
       throw this.fail(err, "connect to the sandbox");
     }
     const network: NetworkPolicy = found.metadata[META.network] === "registries" ? { mode: "registries" } : { mode: "none" };
-    return this.wrap(sdk, this.toInfo(found), clampLimits(this.config.limits), network);
+    return this.wrap(sdk, this.toInfo(found), clampLimits({ ...DEFAULT_LIMITS, ...this.config.limits }, CEILING), network);
   }
 
   async kill(id: string, ownerId: string): Promise<void> {

@@ -3,23 +3,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { AppError } from "../../../errors";
 import { localSandboxPreflight } from "../../preflight";
+import { clampLimits, DEFAULT_SANDBOX_LIMITS } from "../../limits";
 import type { CreateSandboxOptions, Sandbox, SandboxInfo, SandboxLimits, SandboxProvider } from "../../types";
 import { ETC_FILES } from "./bwrap";
 import { createCgroup, cgroupLayout, removeStaleCgroups } from "./cgroups";
 import { LocalSandbox } from "./sandbox";
 
-export const DEFAULT_LIMITS: SandboxLimits = {
-  memoryBytes: 512 * 1024 * 1024,
-  cpuSeconds: 30,
-  maxProcesses: 128,
-  maxOpenFiles: 1024,
-  maxFileBytes: 64 * 1024 * 1024,
-  diskBytes: 256 * 1024 * 1024,
-  commandTimeoutMs: 60_000,
-  maxOutputBytes: 1024 * 1024,
-};
-
-/** Limits a caller may ask for are clamped to these: no request can lift the host's ceiling. */
+/** The most a caller may ask of this host. */
 const CEILING: SandboxLimits = {
   memoryBytes: 2 * 1024 * 1024 * 1024,
   cpuSeconds: 300,
@@ -50,18 +40,6 @@ function newId(): string {
   // 120 bits, lowercase base32: usable in paths, cgroup names and hostnames.
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
   return "sbx_" + [...randomBytes(24)].map((b) => alphabet[b & 31]).join("");
-}
-
-function clampLimits(requested: Partial<SandboxLimits> = {}): SandboxLimits {
-  const out = { ...DEFAULT_LIMITS };
-  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof SandboxLimits)[]) {
-    const v = requested[key];
-    if (v !== undefined) {
-      if (!Number.isFinite(v) || v <= 0) throw new AppError("bad_request:validation", `Sandbox limit ${key} must be a positive number.`);
-      out[key] = Math.min(v, CEILING[key]);
-    }
-  }
-  return out;
 }
 
 /**
@@ -110,7 +88,7 @@ export class LocalSandboxProvider implements SandboxProvider {
     if (!preflight.ok) throw new AppError("unavailable:sandbox", preflight.problem ?? "The local sandbox is unavailable.");
 
     const id = newId();
-    const limits = clampLimits(options.limits);
+    const limits = clampLimits(DEFAULT_SANDBOX_LIMITS, CEILING, options.limits);
     const dir = path.join(this.options.rootDir, id);
     const projectDir = path.join(dir, "project");
     mkdirSync(projectDir, { recursive: true });
