@@ -3,13 +3,10 @@
 // optional packages (Next's SWC, Tailwind's oxide, the resolver bindings), so npm leaves the other
 // platforms out of package-lock.json, and `npm ci` then refuses the lockfile as out of sync. This
 // adds an entry per missing optional package, with the os/cpu npm uses to skip it elsewhere, so the
-// lockfile is complete on every platform. Run after changing dependencies.
+// lockfile is complete on every platform. Run after changing dependencies:
+//   node scripts/lock-platforms.mjs [path/to/package-lock.json …]   (default: the root lockfile)
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-
-const file = path.resolve(import.meta.dirname, "..", "package-lock.json");
-const lock = JSON.parse(readFileSync(file, "utf8"));
-const packages = lock.packages;
 
 const OS = ["darwin", "linux", "win32", "freebsd", "android", "openharmony", "netbsd", "openbsd", "sunos", "aix"];
 const CPU = ["arm64", "x64", "ia32", "arm", "riscv64", "s390x", "ppc64", "loong64", "wasm32", "mips64el"];
@@ -23,24 +20,30 @@ function platformOf(name) {
   return { os, cpu, libc };
 }
 
-let added = 0;
-for (const [key, entry] of Object.entries(packages)) {
-  for (const [dep, version] of Object.entries(entry.optionalDependencies ?? {})) {
-    const base = key === "" ? "" : `${key}/`;
-    const candidates = [`${base}node_modules/${dep}`, `node_modules/${dep}`];
-    if (candidates.some((c) => packages[c])) continue;
-    const { os, cpu, libc } = platformOf(dep);
-    packages[`node_modules/${dep}`] = {
-      version,
-      ...(entry.dev ? { dev: true } : {}),
-      optional: true,
-      ...(os ? { os: [os] } : {}),
-      ...(cpu ? { cpu: [cpu] } : {}),
-      ...(libc ? { libc: [libc] } : {}),
-    };
-    added++;
+function complete(file) {
+  const lock = JSON.parse(readFileSync(file, "utf8"));
+  const packages = lock.packages;
+  let added = 0;
+  for (const [key, entry] of Object.entries(packages)) {
+    for (const [dep, version] of Object.entries(entry.optionalDependencies ?? {})) {
+      const base = key === "" ? "" : `${key}/`;
+      if ([`${base}node_modules/${dep}`, `node_modules/${dep}`].some((c) => packages[c])) continue;
+      const { os, cpu, libc } = platformOf(dep);
+      packages[`node_modules/${dep}`] = {
+        version,
+        ...(entry.dev ? { dev: true } : {}),
+        optional: true,
+        ...(os ? { os: [os] } : {}),
+        ...(cpu ? { cpu: [cpu] } : {}),
+        ...(libc ? { libc: [libc] } : {}),
+      };
+      added++;
+    }
   }
+  lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+  writeFileSync(file, JSON.stringify(lock, null, 2) + "\n");
+  console.log(`${path.relative(process.cwd(), file)}: added ${added} optional platform entries.`);
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
-writeFileSync(file, JSON.stringify(lock, null, 2) + "\n");
-console.log(`package-lock.json: added ${added} optional platform entries.`);
+
+const files = process.argv.length > 2 ? process.argv.slice(2) : [path.resolve(import.meta.dirname, "..", "package-lock.json")];
+for (const file of files) complete(path.resolve(file));

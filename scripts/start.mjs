@@ -2,10 +2,11 @@
 // `npm start`: bootstrap what is missing, build if stale, serve the production build.
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { checkNode, ensureBuild, ensureDependencies, ensureSystemPackages, ROOT } from "./lib/bootstrap.mjs";
+import { checkNode, ensureBuild, ensureDependencies, ensureSystemPackages, ensureTemplates, ROOT } from "./lib/bootstrap.mjs";
 
 checkNode();
 ensureDependencies();
+ensureTemplates();
 ensureSystemPackages(["sandbox"], { required: false });
 ensureBuild();
 

@@ -2,10 +2,11 @@
 // `npm test`: the same bootstrap as `npm start`, then every suite against the production build.
 // Runs all suites even when one fails, then prints one summary line and exits non-zero on failure.
 import path from "node:path";
-import { checkNode, ensureBuild, ensureDependencies, ensureSystemPackages, run, step, ROOT } from "./lib/bootstrap.mjs";
+import { checkNode, ensureBuild, ensureDependencies, ensureSystemPackages, ensureTemplates, run, step, ROOT } from "./lib/bootstrap.mjs";
 
 checkNode();
 ensureDependencies();
+ensureTemplates();
 ensureSystemPackages(["sandbox", "browser"], { required: true });
 
 const bin = (name) => path.join(ROOT, "node_modules", ".bin", name);

@@ -54,6 +54,23 @@ export function ensureDependencies() {
   }
 }
 
+/** Templates' own runtime packages (mounted read-only into sandboxes), each from its lockfile. */
+export function ensureTemplates() {
+  const dir = path.join(ROOT, "templates");
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const lock = path.join(dir, name, "package-lock.json");
+    if (!existsSync(lock)) continue;
+    const marker = path.join(dir, name, "node_modules", ".package-lock.json");
+    if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) continue;
+    step(`Installing the ${name} template's packages…`);
+    if (run("npm", ["ci", "--no-audit", "--no-fund", "--prefix", path.join(dir, name)]) !== 0) {
+      console.error(`npm ci for templates/${name} failed; see the output above.`);
+      process.exit(1);
+    }
+  }
+}
+
 function present(check) {
   return spawnSync("sh", ["-c", check], { stdio: "ignore" }).status === 0;
 }

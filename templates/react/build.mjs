@@ -1,0 +1,60 @@
+// Builds a React + TypeScript fragment inside the sandbox: /workspace/src → /workspace/dist.
+// Runs as the sandbox user with no network; react, react-dom and esbuild come from this template's
+// read-only node_modules. The generated app is a static bundle (index.html, app.js, app.css).
+import { existsSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const esbuild = require("esbuild");
+
+const WORKSPACE = "/workspace";
+const OUT = `${WORKSPACE}/dist`;
+const candidates = ["src/main.tsx", "src/main.jsx", "src/index.tsx", "src/index.jsx"];
+let entry = candidates.map((c) => `${WORKSPACE}/${c}`).find((p) => existsSync(p));
+
+if (!entry) {
+  const app = ["src/App.tsx", "src/App.jsx", "App.tsx", "App.jsx"].map((c) => `${WORKSPACE}/${c}`).find((p) => existsSync(p));
+  if (!app) {
+    console.error("No entry: write src/App.tsx (a default-exported component) or src/main.tsx.");
+    process.exit(2);
+  }
+  // The usual fragment is just an App component: mount it.
+  entry = "/tmp/tessera-entry.tsx";
+  writeFileSync(
+    entry,
+    `import { StrictMode } from "react";\nimport { createRoot } from "react-dom/client";\nimport App from ${JSON.stringify(app)};\ncreateRoot(document.getElementById("root")!).render(<StrictMode><App /></StrictMode>);\n`,
+  );
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const started = Date.now();
+try {
+  await esbuild.build({
+    entryPoints: { app: entry },
+    bundle: true,
+    outdir: OUT,
+    format: "iife",
+    jsx: "automatic",
+    target: "es2022",
+    minify: true,
+    sourcemap: false,
+    nodePaths: ["/opt/template/node_modules"],
+    define: { "process.env.NODE_ENV": '"production"' },
+    loader: { ".png": "dataurl", ".jpg": "dataurl", ".svg": "dataurl", ".gif": "dataurl", ".webp": "dataurl", ".woff2": "dataurl" },
+    logLevel: "silent",
+  });
+} catch (err) {
+  for (const e of err.errors ?? []) {
+    const where = e.location ? `${e.location.file.replace(`${WORKSPACE}/`, "")}:${e.location.line}:${e.location.column}: ` : "";
+    console.error(`${where}${e.text}`);
+  }
+  if (!err.errors) console.error(String(err.message ?? err));
+  process.exit(1);
+}
+const css = existsSync(`${OUT}/app.css`) ? '\n    <link rel="stylesheet" href="app.css" />' : "";
+writeFileSync(
+  `${OUT}/index.html`,
+  `<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <meta name="viewport" content="width=device-width, initial-scale=1" />${css}\n    <script src="app.js" defer></script>\n  </head>\n  <body>\n    <div id="root"></div>\n  </body>\n</html>\n`,
+);
+console.log(`built in ${Date.now() - started} ms`);
