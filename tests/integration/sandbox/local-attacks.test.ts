@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
+import { captureLogs } from "../../support/logs";
 import { hasBwrap } from "../../support/sandbox";
 import type { Sandbox } from "@/lib/sandbox/types";
 
@@ -47,8 +48,8 @@ describe.skipIf(!hasBwrap)("local sandbox contains hostile code", () => {
     // Nothing is left behind: no directory, no cgroup.
     for (const id of ids) {
       expect(existsSync(path.join(dir, "sandboxes", id))).toBe(false);
-      for (const controller of ["pids", "memory", "cpuacct", "unified/tessera", "tessera"]) {
-        expect(existsSync(path.join("/sys/fs/cgroup", controller, "tessera", id))).toBe(false);
+      for (const controller of ["pids", "memory", "cpuacct", ""]) {
+        expect(existsSync(path.join("/sys/fs/cgroup", controller, "tessera", provider.cgroupScope, id))).toBe(false);
       }
     }
     hostServer.close();
@@ -130,6 +131,24 @@ describe.skipIf(!hasBwrap)("local sandbox contains hostile code", () => {
     // TEST-NET-1: with no network namespace route, nothing leaves the sandbox at all.
     const r = await py(`import socket\ns=socket.socket()\ns.settimeout(2)\ntry:\n  s.connect(("192.0.2.1", 443)); print("CONNECTED")\nexcept OSError as e: print("unreachable", e.errno)`);
     expect(r.stdout).toMatch(/^unreachable (101|113|111)/);
+  });
+
+  it("a dependency install reaches only the configured registry; any other host is refused and logged", async () => {
+    const logs = captureLogs();
+    const fetchBoth = `import urllib.request
+for url in ["https://example.com/", "https://registry.npmjs.org/is-number"]:
+  try:
+    with urllib.request.urlopen(url, timeout=20) as resp: print(url, resp.status)
+  except Exception as e: print(url, "refused", type(e).__name__)`;
+    const install = await py(fetchBoth, { network: { mode: "registries" }, timeoutMs: 40_000 });
+    expect(install.stdout).toContain("https://example.com/ refused");
+    expect(install.stdout).toContain("https://registry.npmjs.org/is-number 200");
+    const violations = logs.lines.filter((l) => l.event === "sandbox.violation");
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatchObject({ sandboxId: sandbox.info.id, ownerId: "alice", kind: "network", target: "CONNECT example.com:443" });
+    // Outside the install step there is no way out at all, not even to the registry.
+    const run = await py(fetchBoth, { timeoutMs: 40_000 });
+    expect(run.stdout).toContain("https://registry.npmjs.org/is-number refused");
   });
 
   it("cannot resolve names", async () => {
@@ -234,6 +253,20 @@ describe.skipIf(!hasBwrap)("local sandbox contains hostile code", () => {
     }
   });
 
+  it("another instance's orphan sweep leaves this instance's sandboxes alone", async () => {
+    const otherDir = mkdtempSync(path.join(os.tmpdir(), "tessera-sbx-other-"));
+    const otherInstance = new LocalSandboxProvider({ rootDir: otherDir, templatesDir: path.join(ROOT, "templates") });
+    try {
+      await otherInstance.list("nobody"); // its start-up sweep has run by now
+      await otherInstance.create({ template: "python", ownerId: "zed", projectId: "z" }).then((s) => s.kill());
+      expect((await sh("echo still here")).stdout).toBe("still here\n");
+      expect((await sandbox.metrics()).processes).toBeGreaterThanOrEqual(0);
+    } finally {
+      await otherInstance.shutdown();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
+
   it("a wrong owner cannot connect, read or kill", async () => {
     await expect(provider.connect(other.info.id, "alice")).rejects.toMatchObject({ code: "not_found" });
     await expect(provider.kill(other.info.id, "alice")).rejects.toMatchObject({ code: "not_found" });
@@ -247,10 +280,9 @@ describe.skipIf(!hasBwrap)("local sandbox contains hostile code", () => {
     await provider.kill(doomed.info.id, "alice");
     expect((await bg.wait()).exitCode).not.toBe(0);
     expect(existsSync(path.join(dir, "sandboxes", doomed.info.id))).toBe(false);
-    for (const controller of ["pids", "memory", "cpuacct", "unified"]) {
-      expect(existsSync(path.join("/sys/fs/cgroup", controller, "tessera", doomed.info.id))).toBe(false);
+    for (const controller of ["pids", "memory", "cpuacct", ""]) {
+      expect(existsSync(path.join("/sys/fs/cgroup", controller, "tessera", provider.cgroupScope, doomed.info.id))).toBe(false);
     }
-    expect(existsSync(path.join("/sys/fs/cgroup", "tessera", doomed.info.id))).toBe(false);
   });
 
   it("a process that sleeps forever is reaped at the TTL", async () => {

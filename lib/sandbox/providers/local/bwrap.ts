@@ -19,6 +19,8 @@ export interface BwrapMounts {
   templateDir?: string;
   /** Extra read-only binds: [hostPath, sandboxPath]. */
   readOnly?: [string, string][];
+  /** Extra read-write binds (the registry proxy's socket): [hostPath, sandboxPath]. */
+  binds?: [string, string][];
   tmpBytes: number;
 }
 
@@ -26,8 +28,6 @@ export interface BwrapOptions {
   mounts: BwrapMounts;
   cwd?: string;
   env: Record<string, string>;
-  /** Keep the host network namespace (only ever for the registry-proxied install step). */
-  shareNetwork?: boolean;
   hostname: string;
 }
 
@@ -51,7 +51,9 @@ export function bwrapArgs(options: BwrapOptions, argv: string[]): string[] {
     "--unshare-ipc",
     "--unshare-uts",
     "--unshare-cgroup-try",
-    ...(options.shareNetwork ? [] : ["--unshare-net"]),
+    // Always a private network namespace: even the install step reaches out only through the
+    // registry proxy's unix socket.
+    "--unshare-net",
     "--uid",
     String(SANDBOX_UID),
     "--gid",
@@ -83,6 +85,7 @@ export function bwrapArgs(options: BwrapOptions, argv: string[]): string[] {
   args.push("--dir", "/home/user");
   if (mounts.templateDir) args.push("--ro-bind", mounts.templateDir, TEMPLATE_MOUNT);
   for (const [host, target] of mounts.readOnly ?? []) args.push("--ro-bind", host, target);
+  for (const [host, target] of mounts.binds ?? []) args.push("--bind", host, target);
   args.push("--bind", mounts.projectDir, WORKSPACE);
   args.push("--chdir", options.cwd ?? WORKSPACE);
   for (const [name, value] of Object.entries(options.env)) args.push("--setenv", name, value);

@@ -80,11 +80,20 @@ function readNumber(file: string): number {
   }
 }
 
-export function createCgroup(id: string, limits: CgroupLimits): SandboxCgroup | null {
+/**
+ * `scope` keeps each Tessera instance (one per data directory) in its own subtree, so one
+ * instance's orphan sweep never touches another's live sandboxes.
+ */
+export function createCgroup(scope: string, id: string, limits: CgroupLimits): SandboxCgroup | null {
   const layout = cgroupLayout();
   if (!layout) return null;
   if (layout.kind === "v2") {
-    const dir = path.join(layout.dir, id);
+    const parent = path.join(layout.dir, scope);
+    if (!existsSync(parent)) {
+      mkdirSync(parent, { recursive: true });
+      writeFileSync(path.join(parent, "cgroup.subtree_control"), "+pids +memory");
+    }
+    const dir = path.join(parent, id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "pids.max"), String(limits.maxProcesses));
     writeFileSync(path.join(dir, "memory.max"), String(limits.memoryBytes));
@@ -115,9 +124,9 @@ export function createCgroup(id: string, limits: CgroupLimits): SandboxCgroup | 
       remove: () => removeDir(dir),
     };
   }
-  const pids = path.join(layout.pids, id);
-  const memory = path.join(layout.memory, id);
-  const cpuacct = layout.cpuacct ? path.join(layout.cpuacct, id) : undefined;
+  const pids = path.join(layout.pids, scope, id);
+  const memory = path.join(layout.memory, scope, id);
+  const cpuacct = layout.cpuacct ? path.join(layout.cpuacct, scope, id) : undefined;
   mkdirSync(pids, { recursive: true });
   mkdirSync(memory, { recursive: true });
   if (cpuacct) mkdirSync(cpuacct, { recursive: true });
@@ -163,14 +172,29 @@ async function removeDir(dir: string): Promise<void> {
   }
 }
 
-/** Remove cgroups left by a crashed server (orphans): any group whose id is not in `live`. */
-export async function removeStaleCgroups(live: Set<string>, readdir: (dir: string) => string[]): Promise<void> {
+/** Remove this instance's cgroups left by a crashed server (orphans): any whose id is not in `live`. */
+export async function removeStaleCgroups(scope: string, live: Set<string>, readdir: (dir: string) => string[]): Promise<void> {
   const layout = cgroupLayout();
   if (!layout) return;
-  const dirs = layout.kind === "v2" ? [layout.dir] : [layout.pids, layout.memory, ...(layout.cpuacct ? [layout.cpuacct] : [])];
+  const roots = layout.kind === "v2" ? [layout.dir] : [layout.pids, layout.memory, ...(layout.cpuacct ? [layout.cpuacct] : [])];
+  const dirs = roots.map((r) => path.join(r, scope));
   for (const dir of dirs) {
     for (const name of readdir(dir)) {
       if (/^sbx_[a-z0-9]+$/.test(name) && !live.has(name)) await removeDir(path.join(dir, name));
+    }
+  }
+}
+
+/** Remove this instance's (now empty) subtree at shutdown; a busy one is left to the next sweep. */
+export function removeScope(scope: string): void {
+  const layout = cgroupLayout();
+  if (!layout) return;
+  const roots = layout.kind === "v2" ? [layout.dir] : [layout.pids, layout.memory, ...(layout.cpuacct ? [layout.cpuacct] : [])];
+  for (const root of roots) {
+    try {
+      rmdirSync(path.join(root, scope));
+    } catch {
+      // not empty or already gone
     }
   }
 }

@@ -1,12 +1,13 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { AppError } from "../../../errors";
+import { securityEvent } from "../../../log";
 import { localSandboxPreflight } from "../../preflight";
 import { clampLimits, DEFAULT_SANDBOX_LIMITS } from "../../limits";
 import type { CreateSandboxOptions, Sandbox, SandboxInfo, SandboxLimits, SandboxProvider } from "../../types";
 import { ETC_FILES } from "./bwrap";
-import { createCgroup, cgroupLayout, removeStaleCgroups } from "./cgroups";
+import { createCgroup, cgroupLayout, removeScope, removeStaleCgroups } from "./cgroups";
 import { LocalSandbox } from "./sandbox";
 
 /** The most a caller may ask of this host. */
@@ -54,9 +55,12 @@ export class LocalSandboxProvider implements SandboxProvider {
   private readonly reaper: NodeJS.Timeout;
   private readonly etcDir: string;
   private readonly ready: Promise<void>;
+  /** This instance's cgroup subtree, derived from its data directory. */
+  readonly cgroupScope: string;
 
   constructor(private readonly options: LocalProviderOptions) {
     mkdirSync(options.rootDir, { recursive: true });
+    this.cgroupScope = "i" + createHash("sha256").update(path.resolve(options.rootDir)).digest("hex").slice(0, 12);
     this.etcDir = path.join(options.rootDir, ".etc");
     this.writeEtc();
     this.ready = this.removeOrphans();
@@ -109,7 +113,7 @@ export class LocalSandboxProvider implements SandboxProvider {
     const sandbox = new LocalSandbox({
       info,
       limits,
-      cgroup: createCgroup(id, { maxProcesses: limits.maxProcesses, memoryBytes: limits.memoryBytes }),
+      cgroup: createCgroup(this.cgroupScope, id, { maxProcesses: limits.maxProcesses, memoryBytes: limits.memoryBytes }),
       mounts: {
         projectDir,
         etcDir: this.etcDir,
@@ -118,6 +122,9 @@ export class LocalSandboxProvider implements SandboxProvider {
         tmpBytes: Math.min(limits.diskBytes, 256 * 1024 * 1024),
       },
       kernelDir: path.join(this.options.templatesDir, "python"),
+      runtimeDir: path.join(this.options.templatesDir, "runtime"),
+      socketDir: dir,
+      onViolation: (target) => securityEvent("sandbox.violation", { sandboxId: id, ownerId: info.ownerId, kind: "network", target }),
       onKill: (sid) => this.destroy(sid),
       onTimeout: () => {},
       previewUrl: this.options.previewUrl ?? (async () => {
@@ -168,6 +175,7 @@ export class LocalSandboxProvider implements SandboxProvider {
   async shutdown(): Promise<void> {
     clearInterval(this.reaper);
     await Promise.all([...this.sandboxes.keys()].map((id) => this.destroy(id)));
+    removeScope(this.cgroupScope);
   }
 
   private async destroy(id: string): Promise<void> {
@@ -190,7 +198,7 @@ export class LocalSandboxProvider implements SandboxProvider {
     for (const name of readdirSync(this.options.rootDir)) {
       if (name.startsWith("sbx_") && !live.has(name)) rmSync(path.join(this.options.rootDir, name), { recursive: true, force: true });
     }
-    if (cgroupLayout()) await removeStaleCgroups(live, (d) => (existsSync(d) ? readdirSync(d) : []));
+    if (cgroupLayout()) await removeStaleCgroups(this.cgroupScope, live, (d) => (existsSync(d) ? readdirSync(d) : []));
   }
 
   private writeEtc(): void {

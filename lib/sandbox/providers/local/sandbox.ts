@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
-import { lstatSync, readdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { lstatSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "../../../errors";
 import { checkCommandEnv } from "../../command-env";
@@ -18,6 +19,7 @@ import type {
 } from "../../types";
 import { bwrapArgs, WORKSPACE, type BwrapMounts } from "./bwrap";
 import type { SandboxCgroup } from "./cgroups";
+import { registryHosts, startRegistryProxy } from "./registry-proxy";
 import { collect, killTree, spawnSandboxed } from "./spawn";
 
 const BASE_ENV = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/home/user", LANG: "C.UTF-8", MPLBACKEND: "Agg", MPLCONFIGDIR: "/tmp/matplotlib", TMPDIR: "/tmp" };
@@ -28,6 +30,11 @@ export interface LocalSandboxDeps {
   mounts: BwrapMounts;
   cgroup: SandboxCgroup | null;
   kernelDir: string;
+  /** Host-side helpers mounted at /opt/tessera (the registry bridge). */
+  runtimeDir: string;
+  /** Where this sandbox's per-command unix sockets are created (outside the project dir). */
+  socketDir: string;
+  onViolation: (target: string) => void;
   onKill: (id: string) => Promise<void>;
   onTimeout: (id: string, expiresAt: Date) => void;
   previewUrl: (id: string, port: number) => Promise<string>;
@@ -53,12 +60,27 @@ export class LocalSandbox implements Sandbox {
     if (this.killed) throw new AppError("not_found", "This sandbox has ended.");
   }
 
-  private spawn(argv: string[], options: { cwd?: string; env?: Record<string, string>; extraFds?: number; shareNetwork?: boolean; cpuSeconds?: number }) {
+  private spawn(
+    argv: string[],
+    options: { cwd?: string; env?: Record<string, string>; extraFds?: number; cpuSeconds?: number; proxySocket?: string },
+  ) {
     this.ensureAlive();
-    const env = { ...BASE_ENV, ...checkCommandEnv(options.env) };
+    let env: Record<string, string> = { ...BASE_ENV, ...checkCommandEnv(options.env) };
+    let mounts = this.deps.mounts;
+    if (options.proxySocket) {
+      // Install step: the command runs behind the in-sandbox bridge to the host's registry proxy.
+      const proxy = "http://127.0.0.1:3128";
+      env = { ...env, HTTPS_PROXY: proxy, HTTP_PROXY: proxy, https_proxy: proxy, http_proxy: proxy, npm_config_cache: "/tmp/npm-cache", PIP_CACHE_DIR: "/tmp/pip-cache" };
+      mounts = {
+        ...mounts,
+        readOnly: [...(mounts.readOnly ?? []), [this.deps.runtimeDir, "/opt/tessera"]],
+        binds: [[options.proxySocket, "/run/tessera/proxy.sock"]],
+      };
+      argv = ["/usr/bin/node", "/opt/tessera/bridge.mjs", ...argv];
+    }
     const cwd = options.cwd ? path.posix.join(WORKSPACE, normalizeSandboxPath(options.cwd)) : WORKSPACE;
     const child = spawnSandboxed({
-      bwrap: bwrapArgs({ mounts: this.deps.mounts, env, cwd, hostname: "sandbox", shareNetwork: options.shareNetwork }, argv),
+      bwrap: bwrapArgs({ mounts, env, cwd, hostname: "sandbox" }, argv),
       limits: { ...this.deps.limits, cpuSeconds: options.cpuSeconds ?? this.deps.limits.cpuSeconds },
       cgroupJoin: this.deps.cgroup?.joinScript,
       extraFds: options.extraFds,
@@ -71,7 +93,8 @@ export class LocalSandbox implements Sandbox {
   private diskWatchdog = (): CommandResult["killedBy"] | undefined =>
     projectBytes(this.deps.mounts.projectDir, this.deps.limits.diskBytes) > this.deps.limits.diskBytes ? "killed" : undefined;
 
-  private exec(argv: string[], options: Omit<RunCommandOptions, "stdin"> & { stdin?: string | Uint8Array; maxOutputBytes?: number } = {}): Promise<CommandResult> {
+  private async exec(argv: string[], options: Omit<RunCommandOptions, "stdin"> & { stdin?: string | Uint8Array; maxOutputBytes?: number } = {}): Promise<CommandResult> {
+    if (options.network?.mode === "registries") return this.execWithRegistries(argv, options);
     const child = this.spawn(argv, { cwd: options.cwd, env: options.env });
     const hitsBefore = this.deps.cgroup?.memoryLimitHits() ?? 0;
     return collect(child, {
@@ -83,6 +106,25 @@ export class LocalSandbox implements Sandbox {
       stdin: options.stdin,
       watchdog: this.diskWatchdog,
     });
+  }
+
+  private async execWithRegistries(argv: string[], options: Omit<RunCommandOptions, "stdin"> & { stdin?: string | Uint8Array; maxOutputBytes?: number }): Promise<CommandResult> {
+    const socket = path.join(this.deps.socketDir, `proxy-${randomBytes(6).toString("hex")}.sock`);
+    const proxy = await startRegistryProxy(socket, await registryHosts(), this.deps.onViolation);
+    try {
+      const child = this.spawn(argv, { cwd: options.cwd, env: options.env, proxySocket: socket });
+      return await collect(child, {
+        timeoutMs: Math.min(options.timeoutMs ?? this.deps.limits.commandTimeoutMs, this.deps.limits.commandTimeoutMs),
+        maxOutputBytes: options.maxOutputBytes ?? this.deps.limits.maxOutputBytes,
+        onStdout: options.onStdout,
+        onStderr: options.onStderr,
+        stdin: options.stdin,
+        watchdog: this.diskWatchdog,
+      });
+    } finally {
+      await proxy.close();
+      rmSync(socket, { force: true });
+    }
   }
 
   // Files are read and written by commands inside the sandbox, never by the host following paths
