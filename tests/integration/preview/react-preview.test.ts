@@ -161,3 +161,26 @@ describe.skipIf(!ready)("React template: build in the sandbox, preview at a capa
     expect(result.stderr).toMatch(/src\/App\.tsx:1:\d+: /);
   });
 });
+
+describe.skipIf(!hasBwrap)("HTML template: the files are the site", () => {
+  it("publishes the project's files as a static preview", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-preview-html-"));
+    const provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
+    try {
+      const sandbox = await provider.create({ template: "html", ownerId: "alice", projectId: "h" });
+      await sandbox.files.write("index.html", '<!doctype html><link rel="stylesheet" href="css/site.css"><h1>Static</h1>');
+      await sandbox.files.write("css/site.css", "h1 { color: teal }");
+      const build = await buildInSandbox(sandbox, readTemplateManifest(path.join(ROOT, "templates"), "html"));
+      expect(build.exitCode).toBe(0);
+      const store = new PreviewStore();
+      const preview = await store.publish(sandbox, "dist");
+      expect([...preview.files.keys()].sort()).toEqual(["css/site.css", "index.html"]);
+      const css = servePreview(store, preview.token, "css/site.css", "http://127.0.0.1:3000");
+      expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
+      expect(await css.text()).toBe("h1 { color: teal }");
+    } finally {
+      await provider.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
