@@ -30,6 +30,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but /api and /api/*.
-  matcher: ["/((?!api/|api$).*)"],
+  // Everything but /api/* (the spine sets headers there) and /preview/* (generated code, served with
+  // its own sandboxing policy).
+  matcher: ["/((?!api/|api$|preview/).*)"],
 };

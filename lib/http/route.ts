@@ -48,6 +48,12 @@ export interface RouteDefinition<P, Q, B, A extends AuthMode> {
   auth?: A;
   rateLimit: RateRule | (() => RateRule);
   maxBodyBytes?: number;
+  /**
+   * "app" (default): the spine sets DESIGN 4.2's headers. "own": the handler's response carries its
+   * own security policy (previews of generated code, which must be framable by the app and run
+   * under a CSP sandbox); the spine adds only the request id.
+   */
+  securityHeaders?: "app" | "own";
   handler: (ctx: RouteContext<P, Q, B, A>) => Promise<Response> | Response;
 }
 
@@ -155,7 +161,7 @@ export function route<
         const mapped = errorBody(err, requestId);
         response = Response.json(mapped.body, { status: mapped.status, headers: mapped.headers });
       }
-      return finish(response, requestId, decision, url.protocol === "https:", config);
+      return finish(response, requestId, decision, url.protocol === "https:", config, def.securityHeaders ?? "app");
     });
   };
 
@@ -163,9 +169,19 @@ export function route<
   return handler as SpineHandler;
 }
 
-function finish(response: Response, requestId: string, decision: RateDecision | undefined, https: boolean, config: ReturnType<typeof env>): Response {
-  const headers = securityHeaders(createNonce(), cspSourcesFromEnv(config), { https, dev: config.NODE_ENV === "development" });
-  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+function finish(
+  response: Response,
+  requestId: string,
+  decision: RateDecision | undefined,
+  https: boolean,
+  config: ReturnType<typeof env>,
+  mode: "app" | "own",
+): Response {
+  // A handler that owns its policy still gets the app's headers on its errors.
+  if (mode === "app" || !response.headers.has("content-security-policy")) {
+    const headers = securityHeaders(createNonce(), cspSourcesFromEnv(config), { https, dev: config.NODE_ENV === "development" });
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  }
   response.headers.set("x-request-id", requestId);
   if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
   if (decision) {

@@ -6,6 +6,7 @@ const BASE = {
   health: { limit: 120, windowMs: 60_000 },
   preferences: { limit: 30, windowMs: 60_000 },
   notFound: { limit: 120, windowMs: 60_000 },
+  preview: { limit: 1_200, windowMs: 60_000 },
 } satisfies Record<string, Omit<RateRule, "name">>;
 
 export type RuleName = keyof typeof BASE;

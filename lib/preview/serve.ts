@@ -21,6 +21,8 @@ export function previewHeaders(appOrigin: string): Record<string, string> {
       "form-action 'none'",
       `frame-ancestors ${appOrigin}`,
     ].join("; "),
+    // Browsers follow frame-ancestors and ignore this when both are present; older ones need it.
+    "X-Frame-Options": "SAMEORIGIN",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     // The opaque-origin document loads its scripts cross-origin (from origin null): allow that, and

@@ -1,0 +1,25 @@
+import { env } from "@/lib/env";
+import { route } from "@/lib/http/route";
+import { ownOrigin } from "@/lib/http/origin";
+import { rateRule } from "@/lib/limits";
+import { previewHeaders, previewStore, servePreview } from "@/lib/preview";
+import { previewParams } from "./schema";
+
+/**
+ * Generated apps at their capability URL. The token is the credential, so no session is involved;
+ * the response carries the preview's own sandboxing CSP (DESIGN 4.3) instead of the app's.
+ */
+export const GET = route({
+  auth: "none",
+  params: previewParams,
+  rateLimit: () => rateRule("preview"),
+  securityHeaders: "own",
+  handler: ({ params, request }) => {
+    const appOrigin = env().APP_URL ?? ownOrigin(request);
+    // The preview's pages use relative asset URLs, which resolve only under the trailing slash.
+    if (!params.path && !new URL(request.url).pathname.endsWith("/")) {
+      return new Response(null, { status: 308, headers: { location: `/preview/${params.token}/`, ...previewHeaders(appOrigin) } });
+    }
+    return servePreview(previewStore(), params.token, (params.path ?? []).join("/"), appOrigin);
+  },
+});
