@@ -4,7 +4,7 @@ import { previewStore } from "@/lib/preview";
 import type { Sandbox } from "@/lib/sandbox/types";
 
 // The route's own wiring; building and isolating real previews in Chromium is covered by
-// tests/integration/preview/react-preview.test.ts.
+// tests/integration/preview/templates-preview.test.ts.
 function fakeBuild(files: Record<string, string>): Sandbox {
   return {
     info: { id: "sbx_route_test", ownerId: "alice" },

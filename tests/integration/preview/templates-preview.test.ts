@@ -184,3 +184,54 @@ describe.skipIf(!hasBwrap)("HTML template: the files are the site", () => {
     }
   });
 });
+
+const VUE_APP = `<script setup lang="ts">
+import { ref } from "vue";
+const count = ref<number>(0);
+</script>
+
+<template>
+  <h1 class="title">Hello from Vue</h1>
+  <button @click="count++">clicked {{ count }}</button>
+</template>
+
+<style scoped>
+.title { color: rgb(20, 120, 60); }
+</style>
+`;
+
+describe.skipIf(!ready || !existsSync(path.join(ROOT, "templates/vue/node_modules/vue")))("Vue template: single-file components built in the sandbox", () => {
+  it("compiles, bundles and renders in Chromium, scoped styles included", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-preview-vue-"));
+    const provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
+    const store = new PreviewStore();
+    const server = http.createServer((req, res) => {
+      const match = /^\/preview\/([A-Za-z0-9_-]+)\/(.*)$/.exec(req.url ?? "");
+      const response = match ? servePreview(store, match[1]!, match[2]!, "http://127.0.0.1") : new Response("", { status: 404 });
+      res.statusCode = response.status;
+      response.headers.forEach((v, k) => res.setHeader(k, v));
+      void response.arrayBuffer().then((b) => res.end(Buffer.from(b)));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+    try {
+      const sandbox = await provider.create({ template: "vue", ownerId: "alice", projectId: "v" });
+      await sandbox.files.write("src/App.vue", VUE_APP);
+      const build = await buildInSandbox(sandbox, readTemplateManifest(path.join(ROOT, "templates"), "vue"));
+      expect(build.stderr).toBe("");
+      expect(build.exitCode).toBe(0);
+      const preview = await store.publish(sandbox, "dist");
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/preview/${preview.token}/`);
+      await expect.poll(() => page.locator("h1").textContent(), { timeout: 10_000 }).toBe("Hello from Vue");
+      expect(await page.locator("h1").evaluate((el) => getComputedStyle(el).color)).toBe("rgb(20, 120, 60)");
+      await page.locator("button").click();
+      expect(await page.locator("button").textContent()).toBe("clicked 1");
+    } finally {
+      await browser.close();
+      server.close();
+      await provider.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

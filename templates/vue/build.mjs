@@ -1,0 +1,94 @@
+// Builds a Vue 3 fragment inside the sandbox: /workspace/src → /workspace/dist. Single-file
+// components are compiled with Vue's own compiler-sfc through a small esbuild plugin; vue and
+// esbuild come from this template's read-only node_modules. No network.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+const esbuild = require("esbuild");
+const sfc = require("vue/compiler-sfc");
+
+const WORKSPACE = "/workspace";
+const OUT = `${WORKSPACE}/dist`;
+
+let entry = ["src/main.ts", "src/main.js"].map((c) => `${WORKSPACE}/${c}`).find((p) => existsSync(p));
+if (!entry) {
+  const app = ["src/App.vue", "App.vue"].map((c) => `${WORKSPACE}/${c}`).find((p) => existsSync(p));
+  if (!app) {
+    console.error("No entry: write src/App.vue or src/main.ts.");
+    process.exit(2);
+  }
+  entry = "/tmp/tessera-entry.ts";
+  writeFileSync(entry, `import { createApp } from "vue";\nimport App from ${JSON.stringify(app)};\ncreateApp(App).mount("#root");\n`);
+}
+
+let counter = 0;
+const vuePlugin = {
+  name: "vue-sfc",
+  setup(build) {
+    build.onLoad({ filter: /\.vue$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const { descriptor, errors } = sfc.parse(source, { filename: args.path });
+      if (errors.length) return { errors: errors.map((e) => ({ text: e.message, location: e.loc ? { file: args.path, line: e.loc.start.line, column: e.loc.start.column } : undefined })) };
+      const id = `v${(counter++).toString(36)}`;
+      const scoped = descriptor.styles.some((s) => s.scoped);
+      let code;
+      if (descriptor.script || descriptor.scriptSetup) {
+        const script = sfc.compileScript(descriptor, { id, inlineTemplate: true, templateOptions: { compilerOptions: { scopeId: scoped ? `data-v-${id}` : undefined } } });
+        code = script.content.replace(/export default/, "const __component =") + "\n";
+      } else {
+        code = "const __component = {};\n";
+      }
+      if (descriptor.template && !descriptor.scriptSetup) {
+        const tpl = sfc.compileTemplate({ source: descriptor.template.content, filename: args.path, id, scoped, compilerOptions: { scopeId: scoped ? `data-v-${id}` : undefined } });
+        if (tpl.errors.length) return { errors: tpl.errors.map((e) => ({ text: typeof e === "string" ? e : e.message })) };
+        code += tpl.code.replace(/export function render/, "function render") + "\n__component.render = render;\n";
+      }
+      if (scoped) code += `__component.__scopeId = "data-v-${id}";\n`;
+      const css = descriptor.styles
+        .map((style) => sfc.compileStyle({ source: style.content, filename: args.path, id: `data-v-${id}`, scoped: style.scoped }).code)
+        .join("\n");
+      if (css) code = `import ${JSON.stringify(`vue-style:${args.path}?${id}`)};\n` + code;
+      code += "export default __component;\n";
+      styles.set(`${args.path}?${id}`, css);
+      const lang = descriptor.scriptSetup?.lang ?? descriptor.script?.lang;
+      return { contents: code, loader: lang === "ts" ? "ts" : "js", resolveDir: path.dirname(args.path) };
+    });
+    build.onResolve({ filter: /^vue-style:/ }, (args) => ({ path: args.path.slice("vue-style:".length), namespace: "vue-style" }));
+    build.onLoad({ filter: /.*/, namespace: "vue-style" }, (args) => ({ contents: styles.get(args.path) ?? "", loader: "css" }));
+  },
+};
+const styles = new Map();
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const started = Date.now();
+try {
+  await esbuild.build({
+    entryPoints: { app: entry },
+    bundle: true,
+    outdir: OUT,
+    format: "iife",
+    target: "es2022",
+    minify: true,
+    nodePaths: ["/opt/template/node_modules"],
+    plugins: [vuePlugin],
+    define: { "process.env.NODE_ENV": '"production"', __VUE_OPTIONS_API__: "true", __VUE_PROD_DEVTOOLS__: "false", __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: "false" },
+    loader: { ".png": "dataurl", ".jpg": "dataurl", ".svg": "dataurl", ".gif": "dataurl", ".webp": "dataurl" },
+    logLevel: "silent",
+  });
+} catch (err) {
+  for (const e of err.errors ?? []) {
+    const where = e.location ? `${e.location.file.replace(`${WORKSPACE}/`, "")}:${e.location.line}:${e.location.column}: ` : "";
+    console.error(`${where}${e.text}`);
+  }
+  if (!err.errors) console.error(String(err.message ?? err));
+  process.exit(1);
+}
+const css = existsSync(`${OUT}/app.css`) ? '\n    <link rel="stylesheet" href="app.css" />' : "";
+writeFileSync(
+  `${OUT}/index.html`,
+  `<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <meta name="viewport" content="width=device-width, initial-scale=1" />${css}\n    <script src="app.js" defer></script>\n  </head>\n  <body>\n    <div id="root"></div>\n  </body>\n</html>\n`,
+);
+console.log(`built in ${Date.now() - started} ms`);
