@@ -3,6 +3,7 @@
 // read-only node_modules. The generated app is a static bundle (index.html, app.js, app.css).
 import { existsSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { reportBuildErrors, writeIndexHtml } from "/opt/tessera/static-site.mjs";
 
 const require = createRequire(import.meta.url);
 const esbuild = require("esbuild");
@@ -45,16 +46,8 @@ try {
     logLevel: "silent",
   });
 } catch (err) {
-  for (const e of err.errors ?? []) {
-    const where = e.location ? `${e.location.file.replace(`${WORKSPACE}/`, "")}:${e.location.line}:${e.location.column}: ` : "";
-    console.error(`${where}${e.text}`);
-  }
-  if (!err.errors) console.error(String(err.message ?? err));
+  reportBuildErrors(err, WORKSPACE);
   process.exit(1);
 }
-const css = existsSync(`${OUT}/app.css`) ? '\n    <link rel="stylesheet" href="app.css" />' : "";
-writeFileSync(
-  `${OUT}/index.html`,
-  `<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <meta name="viewport" content="width=device-width, initial-scale=1" />${css}\n    <script src="app.js" defer></script>\n  </head>\n  <body>\n    <div id="root"></div>\n  </body>\n</html>\n`,
-);
+writeIndexHtml(OUT);
 console.log(`built in ${Date.now() - started} ms`);

@@ -24,14 +24,14 @@ import { collect, killTree, spawnSandboxed } from "./spawn";
 
 const BASE_ENV = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/home/user", LANG: "C.UTF-8", MPLBACKEND: "Agg", MPLCONFIGDIR: "/tmp/matplotlib", TMPDIR: "/tmp" };
 
+type ExecOptions = Omit<RunCommandOptions, "stdin"> & { stdin?: string | Uint8Array; maxOutputBytes?: number };
+
 export interface LocalSandboxDeps {
   info: SandboxInfo;
   limits: SandboxLimits;
   mounts: BwrapMounts;
   cgroup: SandboxCgroup | null;
   kernelDir: string;
-  /** Host-side helpers mounted at /opt/tessera (the registry bridge). */
-  runtimeDir: string;
   /** Where this sandbox's per-command unix sockets are created (outside the project dir). */
   socketDir: string;
   onViolation: (target: string) => void;
@@ -71,11 +71,7 @@ export class LocalSandbox implements Sandbox {
       // Install step: the command runs behind the in-sandbox bridge to the host's registry proxy.
       const proxy = "http://127.0.0.1:3128";
       env = { ...env, HTTPS_PROXY: proxy, HTTP_PROXY: proxy, https_proxy: proxy, http_proxy: proxy, npm_config_cache: "/tmp/npm-cache", PIP_CACHE_DIR: "/tmp/pip-cache" };
-      mounts = {
-        ...mounts,
-        readOnly: [...(mounts.readOnly ?? []), [this.deps.runtimeDir, "/opt/tessera"]],
-        binds: [[options.proxySocket, "/run/tessera/proxy.sock"]],
-      };
+      mounts = { ...mounts, binds: [[options.proxySocket, "/run/tessera/proxy.sock"]] };
       argv = ["/usr/bin/node", "/opt/tessera/bridge.mjs", ...argv];
     }
     const cwd = options.cwd ? path.posix.join(WORKSPACE, normalizeSandboxPath(options.cwd)) : WORKSPACE;
@@ -93,9 +89,21 @@ export class LocalSandbox implements Sandbox {
   private diskWatchdog = (): CommandResult["killedBy"] | undefined =>
     projectBytes(this.deps.mounts.projectDir, this.deps.limits.diskBytes) > this.deps.limits.diskBytes ? "killed" : undefined;
 
-  private async exec(argv: string[], options: Omit<RunCommandOptions, "stdin"> & { stdin?: string | Uint8Array; maxOutputBytes?: number } = {}): Promise<CommandResult> {
-    if (options.network?.mode === "registries") return this.execWithRegistries(argv, options);
-    const child = this.spawn(argv, { cwd: options.cwd, env: options.env });
+  private async exec(argv: string[], options: ExecOptions = {}): Promise<CommandResult> {
+    if (options.network?.mode !== "registries") return this.runToEnd(argv, options);
+    // Install step: a registry proxy on a unix socket for this one command.
+    const socket = path.join(this.deps.socketDir, `proxy-${randomBytes(6).toString("hex")}.sock`);
+    const proxy = await startRegistryProxy(socket, await registryHosts(), this.deps.onViolation);
+    try {
+      return await this.runToEnd(argv, options, socket);
+    } finally {
+      await proxy.close();
+      rmSync(socket, { force: true });
+    }
+  }
+
+  private runToEnd(argv: string[], options: ExecOptions, proxySocket?: string): Promise<CommandResult> {
+    const child = this.spawn(argv, { cwd: options.cwd, env: options.env, proxySocket });
     const hitsBefore = this.deps.cgroup?.memoryLimitHits() ?? 0;
     return collect(child, {
       memoryHit: () => (this.deps.cgroup?.memoryLimitHits() ?? 0) > hitsBefore,
@@ -106,25 +114,6 @@ export class LocalSandbox implements Sandbox {
       stdin: options.stdin,
       watchdog: this.diskWatchdog,
     });
-  }
-
-  private async execWithRegistries(argv: string[], options: Omit<RunCommandOptions, "stdin"> & { stdin?: string | Uint8Array; maxOutputBytes?: number }): Promise<CommandResult> {
-    const socket = path.join(this.deps.socketDir, `proxy-${randomBytes(6).toString("hex")}.sock`);
-    const proxy = await startRegistryProxy(socket, await registryHosts(), this.deps.onViolation);
-    try {
-      const child = this.spawn(argv, { cwd: options.cwd, env: options.env, proxySocket: socket });
-      return await collect(child, {
-        timeoutMs: Math.min(options.timeoutMs ?? this.deps.limits.commandTimeoutMs, this.deps.limits.commandTimeoutMs),
-        maxOutputBytes: options.maxOutputBytes ?? this.deps.limits.maxOutputBytes,
-        onStdout: options.onStdout,
-        onStderr: options.onStderr,
-        stdin: options.stdin,
-        watchdog: this.diskWatchdog,
-      });
-    } finally {
-      await proxy.close();
-      rmSync(socket, { force: true });
-    }
   }
 
   // Files are read and written by commands inside the sandbox, never by the host following paths
