@@ -1,15 +1,13 @@
 // Builds a React + TypeScript fragment inside the sandbox: /workspace/src → /workspace/dist.
 // Runs as the sandbox user with no network; react, react-dom and esbuild come from this template's
 // read-only node_modules. The generated app is a static bundle (index.html, app.js, app.css).
-import { existsSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { reportBuildErrors, writeIndexHtml } from "/opt/tessera/static-site.mjs";
+import { bundleSite, WORKSPACE } from "/opt/tessera/static-site.mjs";
 
 const require = createRequire(import.meta.url);
 const esbuild = require("esbuild");
 
-const WORKSPACE = "/workspace";
-const OUT = `${WORKSPACE}/dist`;
 const candidates = ["src/main.tsx", "src/main.jsx", "src/index.tsx", "src/index.jsx"];
 let entry = candidates.map((c) => `${WORKSPACE}/${c}`).find((p) => existsSync(p));
 
@@ -27,27 +25,4 @@ if (!entry) {
   );
 }
 
-rmSync(OUT, { recursive: true, force: true });
-mkdirSync(OUT, { recursive: true });
-const started = Date.now();
-try {
-  await esbuild.build({
-    entryPoints: { app: entry },
-    bundle: true,
-    outdir: OUT,
-    format: "iife",
-    jsx: "automatic",
-    target: "es2022",
-    minify: true,
-    sourcemap: false,
-    nodePaths: ["/opt/template/node_modules"],
-    define: { "process.env.NODE_ENV": '"production"' },
-    loader: { ".png": "dataurl", ".jpg": "dataurl", ".svg": "dataurl", ".gif": "dataurl", ".webp": "dataurl", ".woff2": "dataurl" },
-    logLevel: "silent",
-  });
-} catch (err) {
-  reportBuildErrors(err, WORKSPACE);
-  process.exit(1);
-}
-writeIndexHtml(OUT);
-console.log(`built in ${Date.now() - started} ms`);
+await bundleSite(esbuild, entry, { jsx: "automatic" });

@@ -1,17 +1,15 @@
 // Builds a Vue 3 fragment inside the sandbox: /workspace/src → /workspace/dist. Single-file
 // components are compiled with Vue's own compiler-sfc through a small esbuild plugin; vue and
 // esbuild come from this template's read-only node_modules. No network.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { reportBuildErrors, writeIndexHtml } from "/opt/tessera/static-site.mjs";
+import { bundleSite, WORKSPACE } from "/opt/tessera/static-site.mjs";
 import path from "node:path";
 
 const require = createRequire(import.meta.url);
 const esbuild = require("esbuild");
 const sfc = require("vue/compiler-sfc");
 
-const WORKSPACE = "/workspace";
-const OUT = `${WORKSPACE}/dist`;
 
 let entry = ["src/main.ts", "src/main.js"].map((c) => `${WORKSPACE}/${c}`).find((p) => existsSync(p));
 if (!entry) {
@@ -62,26 +60,7 @@ const vuePlugin = {
 };
 const styles = new Map();
 
-rmSync(OUT, { recursive: true, force: true });
-mkdirSync(OUT, { recursive: true });
-const started = Date.now();
-try {
-  await esbuild.build({
-    entryPoints: { app: entry },
-    bundle: true,
-    outdir: OUT,
-    format: "iife",
-    target: "es2022",
-    minify: true,
-    nodePaths: ["/opt/template/node_modules"],
-    plugins: [vuePlugin],
-    define: { "process.env.NODE_ENV": '"production"', __VUE_OPTIONS_API__: "true", __VUE_PROD_DEVTOOLS__: "false", __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: "false" },
-    loader: { ".png": "dataurl", ".jpg": "dataurl", ".svg": "dataurl", ".gif": "dataurl", ".webp": "dataurl" },
-    logLevel: "silent",
-  });
-} catch (err) {
-  reportBuildErrors(err, WORKSPACE);
-  process.exit(1);
-}
-writeIndexHtml(OUT);
-console.log(`built in ${Date.now() - started} ms`);
+await bundleSite(esbuild, entry, {
+  plugins: [vuePlugin],
+  define: { __VUE_OPTIONS_API__: "true", __VUE_PROD_DEVTOOLS__: "false", __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: "false" },
+});
