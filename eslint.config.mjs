@@ -14,7 +14,8 @@ const config = [
     },
   },
   {
-    files: ["lib/env.ts", "scripts/**", "tests/**", "bench/**", "playwright.config.ts", "vitest.config.ts", "*.config.*"],
+    // Sandbox-side runtime (templates/) runs inside sandboxes, not in the app.
+    files: ["lib/env.ts", "scripts/**", "tests/**", "bench/**", "templates/**", "playwright.config.ts", "vitest.config.ts", "*.config.*"],
     rules: { "no-restricted-properties": "off" },
   },
 ];

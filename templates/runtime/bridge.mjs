@@ -1,13 +1,15 @@
-// Runs inside the sandbox for a dependency-install step: listens on 127.0.0.1:3128 (the only
-// network a sandbox has is its own loopback) and relays each connection to the host's registry
-// proxy through the unix socket bind-mounted at /run/tessera/proxy.sock. Then runs the command and
-// exits with its status.
+// Runs inside the sandbox for a dependency-install step: listens on a free loopback port (the only
+// network a sandbox has is its own loopback, shared by all its commands) and relays each
+// connection to the host's registry proxy through the unix socket given as the first argument (in
+// /run/tessera, bind-mounted from the host). Then runs the command with the proxy variables set
+// to that port, and exits with its status.
+//   node bridge.mjs /run/tessera/proxy-<id>.sock <command> [args…]
 import { spawn } from "node:child_process";
 import net from "node:net";
 
-const argv = process.argv.slice(2);
+const [socket, ...argv] = process.argv.slice(2);
 const server = net.createServer((client) => {
-  const upstream = net.connect("/run/tessera/proxy.sock");
+  const upstream = net.connect(socket);
   client.pipe(upstream).pipe(client);
   const close = () => {
     client.destroy();
@@ -16,11 +18,16 @@ const server = net.createServer((client) => {
   client.on("error", close);
   upstream.on("error", close);
 });
-server.listen(3128, "127.0.0.1", () => {
-  const child = spawn(argv[0], argv.slice(1), { stdio: "inherit" });
+server.listen(0, "127.0.0.1", () => {
+  const proxy = `http://127.0.0.1:${server.address().port}`;
+  const env = { ...process.env, HTTPS_PROXY: proxy, HTTP_PROXY: proxy, https_proxy: proxy, http_proxy: proxy };
+  const child = spawn(argv[0], argv.slice(1), { stdio: "inherit", env });
   child.on("error", (err) => {
     process.stderr.write(`${err.message}\n`);
     process.exit(127);
   });
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  child.on("exit", (code, signal) => {
+    server.close();
+    process.exit(code ?? (signal ? 128 : 1));
+  });
 });

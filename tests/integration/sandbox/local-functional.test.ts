@@ -65,6 +65,19 @@ describe.skipIf(!ready)("local sandbox: what generated code needs", () => {
     expect(chunks.join("")).toBe(Array.from({ length: 40 }, (_, i) => `line ${i + 1}\n`).join(""));
   });
 
+  it("commands share the sandbox like a machine: a background server answers the next command", async () => {
+    const server = await sandbox.commands.start(["/usr/bin/python3", "-m", "http.server", "8123", "--bind", "127.0.0.1"]);
+    let body = "";
+    for (let i = 0; i < 50 && !body.includes("Directory listing"); i++) {
+      const r = await sandbox.commands.run(["/usr/bin/python3", "-c", "import urllib.request\ntry:\n  print(urllib.request.urlopen('http://127.0.0.1:8123/').read().decode())\nexcept OSError as e: print('not yet', e)"]);
+      body = r.stdout;
+      if (!body.includes("Directory listing")) await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(body).toContain("Directory listing");
+    await server.kill();
+    expect((await server.wait()).exitCode).not.toBe(0);
+  });
+
   it("writes, lists, reads and removes project files", async () => {
     await sandbox.files.write("src/app/[slug]/page.tsx", "export default 1;\n");
     await sandbox.files.write("data/bytes.bin", new Uint8Array([0, 1, 2, 255]));

@@ -92,3 +92,37 @@ export function bwrapArgs(options: BwrapOptions, argv: string[]): string[] {
   args.push("--", ...argv);
   return args;
 }
+
+/**
+ * A command joins its sandbox's holder: all of the holder's namespaces and root (so commands share
+ * the sandbox's loopback, processes and files, as in a VM), then drops every capability the join
+ * gave it and forbids gaining new ones, and starts with exactly `env`. Checked by the attack suite:
+ * uid 1000, no capabilities, no new user namespaces, no mounts.
+ */
+export function enterArgs(holderPid: number, cwd: string, env: Record<string, string>, argv: string[]): string[] {
+  return [
+    "nsenter",
+    `--target=${holderPid}`,
+    "--user",
+    "--net",
+    "--mount",
+    "--pid",
+    "--ipc",
+    "--uts",
+    "--root",
+    // The holder's own working directory (/workspace); nsenter resolves a named one on the host side.
+    "--wd",
+    "--preserve-credentials",
+    "--",
+    "/usr/bin/setpriv",
+    "--inh-caps=-all",
+    "--ambient-caps=-all",
+    "--bounding-set=-all",
+    "--no-new-privs",
+    "--",
+    "/usr/bin/env",
+    "-i",
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    ...(cwd === WORKSPACE ? argv : ["/bin/sh", "-c", 'cd -- "$0" && exec "$@"', cwd, ...argv]),
+  ];
+}

@@ -95,7 +95,9 @@ export class LocalSandboxProvider implements SandboxProvider {
     const limits = clampLimits(DEFAULT_SANDBOX_LIMITS, CEILING, options.limits);
     const dir = path.join(this.options.rootDir, id);
     const projectDir = path.join(dir, "project");
+    const runDir = path.join(dir, "run");
     mkdirSync(projectDir, { recursive: true });
+    mkdirSync(runDir, { recursive: true });
     const now = new Date();
     const info: SandboxInfo = {
       id,
@@ -122,10 +124,11 @@ export class LocalSandboxProvider implements SandboxProvider {
           [path.join(this.options.templatesDir, "python"), "/opt/kernel"],
           [path.join(this.options.templatesDir, "runtime"), "/opt/tessera"],
         ],
+        binds: [[runDir, "/run/tessera"]],
         tmpBytes: Math.min(limits.diskBytes, 256 * 1024 * 1024),
       },
       kernelDir: path.join(this.options.templatesDir, "python"),
-      socketDir: dir,
+      socketDir: runDir,
       onViolation: (target) => securityEvent("sandbox.violation", { sandboxId: id, ownerId: info.ownerId, kind: "network", target }),
       onKill: (sid) => this.destroy(sid),
       onTimeout: () => {},

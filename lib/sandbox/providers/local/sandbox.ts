@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { lstatSync, readdirSync, rmSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "../../../errors";
 import { checkCommandEnv } from "../../command-env";
@@ -17,7 +17,7 @@ import type {
   SandboxLimits,
   SandboxMetrics,
 } from "../../types";
-import { bwrapArgs, WORKSPACE, type BwrapMounts } from "./bwrap";
+import { bwrapArgs, enterArgs, WORKSPACE, type BwrapMounts } from "./bwrap";
 import type { SandboxCgroup } from "./cgroups";
 import { registryHosts, startRegistryProxy } from "./registry-proxy";
 import { collect, killTree, spawnSandboxed } from "./spawn";
@@ -32,7 +32,7 @@ export interface LocalSandboxDeps {
   mounts: BwrapMounts;
   cgroup: SandboxCgroup | null;
   kernelDir: string;
-  /** Where this sandbox's per-command unix sockets are created (outside the project dir). */
+  /** Host side of the sandbox's /run/tessera: unix sockets to and from the host. */
   socketDir: string;
   onViolation: (target: string) => void;
   onKill: (id: string) => Promise<void>;
@@ -44,6 +44,8 @@ export class LocalSandbox implements Sandbox {
   private readonly running = new Set<ChildProcess>();
   private kernel?: { process: ChildProcess; client: PythonKernel };
   private killed = false;
+  private holder?: Promise<number>;
+  private holderProcess?: ChildProcess;
 
   constructor(private readonly deps: LocalSandboxDeps) {}
 
@@ -60,23 +62,46 @@ export class LocalSandbox implements Sandbox {
     if (this.killed) throw new AppError("not_found", "This sandbox has ended.");
   }
 
-  private spawn(
+  /**
+   * The sandbox's holder: one long-lived bwrap whose namespaces every command joins, so commands
+   * share loopback (a server started in the background is reachable by the next command), the
+   * process table and the filesystem, as in a VM. Started on first use; its end ends the sandbox.
+   */
+  private ensureHolder(): Promise<number> {
+    this.holder ??= (async () => {
+      const child = spawnSandboxed({
+        launcher: ["bwrap", ...bwrapArgs({ mounts: this.deps.mounts, env: BASE_ENV, cwd: WORKSPACE, hostname: "sandbox" }, ["/usr/bin/sleep", "infinity"])],
+        limits: { ...this.deps.limits, cpuSeconds: 1 },
+        cgroupJoin: this.deps.cgroup?.joinScript,
+      });
+      child.stdin?.end();
+      child.stdout?.resume();
+      child.stderr?.resume();
+      this.holderProcess = child;
+      child.on("close", () => {
+        if (!this.killed) void this.deps.onKill(this.deps.info.id);
+      });
+      return innermostPid(child);
+    })();
+    return this.holder;
+  }
+
+  private async spawn(
     argv: string[],
     options: { cwd?: string; env?: Record<string, string>; extraFds?: number; cpuSeconds?: number; proxySocket?: string },
-  ) {
+  ): Promise<ChildProcess> {
     this.ensureAlive();
     let env: Record<string, string> = { ...BASE_ENV, ...checkCommandEnv(options.env) };
-    let mounts = this.deps.mounts;
     if (options.proxySocket) {
       // Install step: the command runs behind the in-sandbox bridge to the host's registry proxy.
-      const proxy = "http://127.0.0.1:3128";
-      env = { ...env, HTTPS_PROXY: proxy, HTTP_PROXY: proxy, https_proxy: proxy, http_proxy: proxy, npm_config_cache: "/tmp/npm-cache", PIP_CACHE_DIR: "/tmp/pip-cache" };
-      mounts = { ...mounts, binds: [[options.proxySocket, "/run/tessera/proxy.sock"]] };
-      argv = ["/usr/bin/node", "/opt/tessera/bridge.mjs", ...argv];
+      env = { ...env, npm_config_cache: "/tmp/npm-cache", PIP_CACHE_DIR: "/tmp/pip-cache" };
+      argv = ["/usr/bin/node", "/opt/tessera/bridge.mjs", `/run/tessera/${path.basename(options.proxySocket)}`, ...argv];
     }
     const cwd = options.cwd ? path.posix.join(WORKSPACE, normalizeSandboxPath(options.cwd)) : WORKSPACE;
+    const holder = await this.ensureHolder();
+    this.ensureAlive();
     const child = spawnSandboxed({
-      bwrap: bwrapArgs({ mounts, env, cwd, hostname: "sandbox" }, argv),
+      launcher: enterArgs(holder, cwd, env, argv),
       limits: { ...this.deps.limits, cpuSeconds: options.cpuSeconds ?? this.deps.limits.cpuSeconds },
       cgroupJoin: this.deps.cgroup?.joinScript,
       extraFds: options.extraFds,
@@ -102,8 +127,8 @@ export class LocalSandbox implements Sandbox {
     }
   }
 
-  private runToEnd(argv: string[], options: ExecOptions, proxySocket?: string): Promise<CommandResult> {
-    const child = this.spawn(argv, { cwd: options.cwd, env: options.env, proxySocket });
+  private async runToEnd(argv: string[], options: ExecOptions, proxySocket?: string): Promise<CommandResult> {
+    const child = await this.spawn(argv, { cwd: options.cwd, env: options.env, proxySocket });
     const hitsBefore = this.deps.cgroup?.memoryLimitHits() ?? 0;
     return collect(child, {
       memoryHit: () => (this.deps.cgroup?.memoryLimitHits() ?? 0) > hitsBefore,
@@ -161,7 +186,7 @@ export class LocalSandbox implements Sandbox {
       return this.exec(command, options);
     },
     start: async (command: string[], options: RunCommandOptions = {}): Promise<BackgroundCommand> => {
-      const child = this.spawn(command, { cwd: options.cwd, env: options.env });
+      const child = await this.spawn(command, { cwd: options.cwd, env: options.env });
       // Background processes live until they exit, the sandbox is killed, or the TTL reaps it.
       const done = collect(child, {
         timeoutMs: Math.max(1, this.deps.info.expiresAt.getTime() - Date.now()),
@@ -197,7 +222,7 @@ export class LocalSandbox implements Sandbox {
 
   private async startKernel(): Promise<PythonKernel> {
     if (this.kernel) return this.kernel.client;
-    const child = this.spawn(["/usr/bin/python3", "-u", "/opt/kernel/kernel.py"], { extraFds: 1, cpuSeconds: this.deps.limits.cpuSeconds * 10 });
+    const child = await this.spawn(["/usr/bin/python3", "-u", "/opt/kernel/kernel.py"], { extraFds: 1, cpuSeconds: this.deps.limits.cpuSeconds * 10 });
     const client = new PythonKernel(child);
     this.kernel = { process: child, client };
     child.on("close", () => {
@@ -247,9 +272,11 @@ export class LocalSandbox implements Sandbox {
     this.killed = true;
     this.deps.info.status = "killed";
     for (const child of this.running) killTree(child);
+    // The holder's end takes every process left in the sandbox's pid namespace with it.
+    if (this.holderProcess) killTree(this.holderProcess);
     this.kernel = undefined;
     await Promise.all(
-      [...this.running].map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once("close", () => resolve())))),
+      [...this.running, ...(this.holderProcess ? [this.holderProcess] : [])].map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once("close", () => resolve())))),
     );
     await this.deps.cgroup?.remove();
   }
@@ -285,4 +312,32 @@ export function projectBytes(dir: string, stopAt: number): number {
     }
   }
   return total;
+}
+
+/** The holder's sleep: bwrap forks (twice with --disable-userns); the innermost process is in every namespace. */
+async function innermostPid(child: ChildProcess): Promise<number> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    let pid = child.pid;
+    while (pid !== undefined) {
+      let children: string[] = [];
+      try {
+        children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+      } catch {
+        break;
+      }
+      if (children.length === 0) break;
+      pid = Number(children[0]);
+    }
+    if (pid !== undefined && pid !== child.pid) {
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "sleep") return pid;
+      } catch {
+        // raced with start-up; look again
+      }
+    }
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new AppError("unavailable:sandbox", "The sandbox did not start.");
 }

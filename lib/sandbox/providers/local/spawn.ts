@@ -11,7 +11,8 @@ import type { CommandResult, SandboxLimits } from "../../types";
  */
 
 export interface SpawnPlan {
-  bwrap: string[];
+  /** What runs under the limits: `bwrap …` for the sandbox's holder, `nsenter …` for commands. */
+  launcher: string[];
   limits: SandboxLimits;
   /** Shell that moves the process into the sandbox's cgroup before bwrap starts, if any. */
   cgroupJoin?: string;
@@ -29,8 +30,7 @@ export function spawnSandboxed(plan: SpawnPlan): ChildProcess {
     "--core=0",
     ...(plan.cgroupJoin ? [] : [`--nproc=${limits.maxProcesses}`, `--as=${limits.memoryBytes}`]),
     "--",
-    "bwrap",
-    ...plan.bwrap,
+    ...plan.launcher,
   ];
   const stdio: ("pipe" | "ignore")[] = ["pipe", "pipe", "pipe", ...Array.from({ length: plan.extraFds ?? 0 }, () => "pipe" as const)];
   // The host's environment never reaches a sandbox: bwrap also clears it, this is the launcher's own.
