@@ -2,6 +2,7 @@ import "server-only";
 import { PreviewStore } from "./store";
 
 export { servePreview, previewHeaders } from "./serve";
+export { respondPreview } from "./relay";
 export type { PublishedPreview } from "./store";
 
 let store: PreviewStore | undefined;

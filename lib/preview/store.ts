@@ -18,7 +18,10 @@ export interface PublishedPreview {
   token: string;
   sandboxId: string;
   ownerId: string;
+  /** A static build's files, copied out of the sandbox… */
   files: Map<string, PreviewFile>;
+  /** …or the host side of a unix socket relaying to a server inside the sandbox. */
+  socketPath?: string;
   bytes: number;
   expiresAt: number;
 }
@@ -76,6 +79,22 @@ export class PreviewStore {
       ownerId: sandbox.info.ownerId,
       files,
       bytes,
+      expiresAt: this.now() + TTL_MS,
+    };
+    this.previews.set(preview.token, preview);
+    return preview;
+  }
+
+  /** Publish a server running in the sandbox, reached through the relay's unix socket. */
+  publishServer(info: { id: string; ownerId: string }, socketPath: string): PublishedPreview {
+    for (const [token, p] of this.previews) if (p.socketPath === socketPath) this.previews.delete(token);
+    const preview: PublishedPreview = {
+      token: randomBytes(32).toString("base64url"),
+      sandboxId: info.id,
+      ownerId: info.ownerId,
+      files: new Map(),
+      socketPath,
+      bytes: 0,
       expiresAt: this.now() + TTL_MS,
     };
     this.previews.set(preview.token, preview);

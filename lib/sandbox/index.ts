@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { env } from "../env";
+import { previewStore } from "../preview";
 import { E2BProvider } from "./providers/e2b";
 import { LocalSandboxProvider } from "./providers/local/provider";
 import type { SandboxProvider } from "./types";
@@ -18,6 +19,7 @@ export function sandboxProvider(): SandboxProvider {
     : new LocalSandboxProvider({
         rootDir: path.resolve(config.DATA_DIR, "sandboxes"),
         templatesDir: path.join(process.cwd(), "templates"),
+        previewUrl: async (info, _port, socketPath) => `${config.PREVIEW_ORIGIN ?? ""}/preview/${previewStore().publishServer(info, socketPath).token}/`,
       });
   return current;
 }

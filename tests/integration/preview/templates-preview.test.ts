@@ -235,3 +235,55 @@ describe.skipIf(!ready || !existsSync(path.join(ROOT, "templates/vue/node_module
     }
   });
 });
+
+const ECHO_SERVER = `import http.server, json
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("set-cookie", "planted=1; Path=/")
+        self.send_header("content-security-policy", "default-src *")
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", 8125), H).serve_forever()
+`;
+
+describe.skipIf(!hasBwrap)("server-style preview through the unix-socket relay", () => {
+  it("reaches a server on the sandbox's loopback without giving it the app's credentials", async () => {
+    const { respondPreview } = await import("@/lib/preview/relay");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-preview-srv-"));
+    const store = new PreviewStore();
+    const provider = new LocalSandboxProvider({
+      rootDir: path.join(dir, "sandboxes"),
+      templatesDir: path.join(ROOT, "templates"),
+      previewUrl: async (info, _port, socket) => `/preview/${store.publishServer(info, socket).token}/`,
+    });
+    try {
+      const sandbox = await provider.create({ template: "python", ownerId: "alice", projectId: "s" });
+      await sandbox.files.write("server.py", ECHO_SERVER);
+      await sandbox.commands.start(["/usr/bin/python3", "server.py"]);
+      const url = await sandbox.preview(8125);
+      const token = /^\/preview\/([A-Za-z0-9_-]{43})\/$/.exec(url)![1]!;
+      let res: Response | undefined;
+      for (let i = 0; i < 50; i++) {
+        res = await respondPreview(store, token, "hello", new Request(`http://127.0.0.1:3000/preview/${token}/hello?x=1`, { headers: { cookie: "session=app-secret", authorization: "Bearer app-token", accept: "application/json" } }), "http://127.0.0.1:3000");
+        if (res.status === 200) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(res!.status).toBe(200);
+      const seen = (await res!.json()) as { path: string; headers: Record<string, string> };
+      expect(seen.path).toBe("/hello?x=1");
+      expect(seen.headers.accept).toBe("application/json");
+      expect(seen.headers.cookie).toBeUndefined();
+      expect(seen.headers.authorization).toBeUndefined();
+      expect(res!.headers.get("set-cookie")).toBeNull();
+      expect(res!.headers.get("content-security-policy")).toMatch(/^sandbox allow-scripts/);
+      expect(await respondPreview(store, "Z".repeat(43), "", new Request("http://127.0.0.1:3000/"), "http://127.0.0.1:3000").then((r) => r.status)).toBe(404);
+    } finally {
+      await provider.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

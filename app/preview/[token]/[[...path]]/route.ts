@@ -2,7 +2,7 @@ import { env } from "@/lib/env";
 import { route } from "@/lib/http/route";
 import { ownOrigin } from "@/lib/http/origin";
 import { rateRule } from "@/lib/limits";
-import { previewHeaders, previewStore, servePreview } from "@/lib/preview";
+import { previewHeaders, previewStore, respondPreview } from "@/lib/preview";
 import { previewParams } from "./schema";
 
 /**
@@ -14,12 +14,12 @@ export const GET = route({
   params: previewParams,
   rateLimit: () => rateRule("preview"),
   securityHeaders: "own",
-  handler: ({ params, request }) => {
+  handler: async ({ params, request }) => {
     const appOrigin = env().APP_URL ?? ownOrigin(request);
     // The preview's pages use relative asset URLs, which resolve only under the trailing slash.
     if (!params.path && !new URL(request.url).pathname.endsWith("/")) {
       return new Response(null, { status: 308, headers: { location: `/preview/${params.token}/`, ...previewHeaders(appOrigin) } });
     }
-    return servePreview(previewStore(), params.token, (params.path ?? []).join("/"), appOrigin);
+    return respondPreview(previewStore(), params.token, (params.path ?? []).join("/"), request, appOrigin);
   },
 });

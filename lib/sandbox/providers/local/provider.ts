@@ -31,7 +31,8 @@ export interface LocalProviderOptions {
   maxTotal?: number;
   defaultTimeoutMs?: number;
   reapIntervalMs?: number;
-  previewUrl?: (id: string, port: number) => Promise<string>;
+  /** Publishes a sandbox's relayed port as a preview (wired to lib/preview by lib/sandbox/index.ts). */
+  previewUrl?: (info: SandboxInfo, port: number, socketPath: string) => Promise<string>;
 }
 
 /** Templates this provider knows; each is offered once its directory under templates/ exists. */

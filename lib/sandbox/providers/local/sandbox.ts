@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "../../../errors";
 import { checkCommandEnv } from "../../command-env";
@@ -37,7 +37,8 @@ export interface LocalSandboxDeps {
   onViolation: (target: string) => void;
   onKill: (id: string) => Promise<void>;
   onTimeout: (id: string, expiresAt: Date) => void;
-  previewUrl: (id: string, port: number) => Promise<string>;
+  /** Publish a relayed port as a preview; returns its URL. */
+  previewUrl: (info: SandboxInfo, port: number, socketPath: string) => Promise<string>;
 }
 
 export class LocalSandbox implements Sandbox {
@@ -46,6 +47,7 @@ export class LocalSandbox implements Sandbox {
   private killed = false;
   private holder?: Promise<number>;
   private holderProcess?: ChildProcess;
+  private readonly portRelays = new Map<number, string>();
 
   constructor(private readonly deps: LocalSandboxDeps) {}
 
@@ -243,10 +245,24 @@ export class LocalSandbox implements Sandbox {
     this.kernel = undefined;
   }
 
-  preview(port: number): Promise<string> {
+  /**
+   * A server listening on `port` inside the sandbox, published at a capability URL: a relay in the
+   * sandbox exposes the port as a unix socket the host reaches (the sandbox still has no network).
+   */
+  async preview(port: number): Promise<string> {
     this.ensureAlive();
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppError("bad_request:validation", "Port must be 1–65535.");
-    return this.deps.previewUrl(this.deps.info.id, port);
+    let socket = this.portRelays.get(port);
+    if (!socket) {
+      const name = `port-${port}.sock`;
+      const hostPath = path.join(this.deps.socketDir, name);
+      await this.commands.start(["/usr/bin/node", "/opt/tessera/port-relay.mjs", `/run/tessera/${name}`, String(port)]);
+      for (let i = 0; i < 100 && !existsSync(hostPath); i++) await new Promise((r) => setTimeout(r, 20));
+      if (!existsSync(hostPath)) throw new AppError("unavailable:sandbox", `Could not open a preview of port ${port}.`);
+      socket = hostPath;
+      this.portRelays.set(port, socket);
+    }
+    return this.deps.previewUrl(this.deps.info, port, socket);
   }
 
   async metrics(): Promise<SandboxMetrics> {
