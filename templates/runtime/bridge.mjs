@@ -6,17 +6,11 @@
 //   node bridge.mjs /run/tessera/proxy-<id>.sock <command> [args…]
 import { spawn } from "node:child_process";
 import net from "node:net";
+import { pipeBoth } from "./pipe.mjs";
 
 const [socket, ...argv] = process.argv.slice(2);
 const server = net.createServer((client) => {
-  const upstream = net.connect(socket);
-  client.pipe(upstream).pipe(client);
-  const close = () => {
-    client.destroy();
-    upstream.destroy();
-  };
-  client.on("error", close);
-  upstream.on("error", close);
+  pipeBoth(client, net.connect(socket));
 });
 server.listen(0, "127.0.0.1", () => {
   const proxy = `http://127.0.0.1:${server.address().port}`;

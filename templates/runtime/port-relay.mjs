@@ -4,18 +4,12 @@
 //   node port-relay.mjs /run/tessera/port-<port>.sock <port>
 import { rmSync } from "node:fs";
 import net from "node:net";
+import { pipeBoth } from "./pipe.mjs";
 
 const [socket, port] = process.argv.slice(2);
 rmSync(socket, { force: true });
 net
   .createServer((client) => {
-    const upstream = net.connect(Number(port), "127.0.0.1");
-    client.pipe(upstream).pipe(client);
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on("error", close);
-    upstream.on("error", close);
+    pipeBoth(client, net.connect(Number(port), "127.0.0.1"));
   })
   .listen(socket);
