@@ -90,18 +90,9 @@ export interface BackgroundCommand {
   kill(): Promise<void>;
 }
 
-export type RichResult =
-  | { type: "text"; text: string }
-  | { type: "png"; base64: string }
-  | { type: "html"; html: string }
-  | { type: "table"; columns: string[]; rows: unknown[][]; html?: string }
-  | { type: "json"; json: unknown };
-
-export interface ExecutionError {
-  name: string;
-  value: string;
-  traceback: string;
-}
+// Shared with the browser, which renders them.
+import type { ExecutionError, RichResult } from "../fragment/protocol";
+export type { ExecutionError, RichResult };
 
 export interface Execution {
   stdout: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { MAX_PATH_LENGTH, MAX_SEGMENT_BYTES, normalizeSandboxPath } from "@/lib/sandbox/paths";
+import { MAX_PATH_LENGTH, MAX_SEGMENT_BYTES, normalizeSandboxPath } from "@/lib/fragment/paths";
 
 function problemOf(input: string): string {
   try {
