@@ -113,6 +113,20 @@ export const envSchema = z
     ),
     OLLAMA_BASE_URL: optionalString.pipe(httpUrl.optional()),
     OPENAI_COMPATIBLE_BASE_URL: optionalString.pipe(httpUrl.optional()),
+    // Server-held key for OPENAI_COMPATIBLE_BASE_URL (vLLM --api-key, a hosted gateway); never sent elsewhere.
+    OPENAI_COMPATIBLE_API_KEY: optionalString,
+    // Model ids offered for OPENAI_COMPATIBLE_BASE_URL when the server cannot list them at /models.
+    OPENAI_COMPATIBLE_MODELS: optionalString.transform((v) => (v ? [...new Set(v.split(",").map((s) => s.trim()).filter(Boolean))] : [])),
+    // LM Studio, llama.cpp and vLLM all accept response_format json_schema; "0" for servers that do not.
+    OPENAI_COMPATIBLE_STRUCTURED_OUTPUT: z
+      .enum(["0", "1", "true", "false"], { error: "must be 1/0 or true/false" })
+      .optional()
+      .transform((v) => v === undefined || v === "1" || v === "true"),
+    // DESIGN 4.6: a user-supplied base URL is off unless the operator allows it...
+    ALLOW_CUSTOM_BASE_URL: flag,
+    // ...and even then may not reach private, loopback or link-local addresses unless this is set too.
+    ALLOW_PRIVATE_BASE_URL: flag,
+    MODEL_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1000).max(600_000).default(60_000),
     ...Object.fromEntries(Object.keys(MODEL_PROVIDER_KEYS).map((k) => [k, optionalString])) as Record<
       keyof typeof MODEL_PROVIDER_KEYS,
       typeof optionalString
