@@ -28,6 +28,11 @@ export function previewHeaders(appOrigin: string): Record<string, string> {
     // The opaque-origin document loads its scripts cross-origin (from origin null): allow that, and
     // nothing else shares this response.
     "Cross-Origin-Resource-Policy": "cross-origin",
+    // The page's own scripts load with crossorigin="anonymous" so their errors reach the error
+    // reporter with message and stack (opaque-origin pages otherwise see only "Script error.").
+    // The token is the credential and it is in the URL: whoever can send this request can already
+    // read the response, so allowing any origin to read it discloses nothing new. No credentials.
+    "Access-Control-Allow-Origin": "*",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cache-Control": "no-store",
   };

@@ -1,12 +1,16 @@
 import "server-only";
 import path from "node:path";
 import { env } from "../env";
+import { log } from "../log";
 import { previewStore } from "../preview";
 import { E2BProvider } from "./providers/e2b";
+import { SandboxPool } from "./pool";
 import { LocalSandboxProvider } from "./providers/local/provider";
-import type { SandboxProvider } from "./types";
+import { runTemplates } from "./run-templates";
+import type { Sandbox, SandboxProvider } from "./types";
 
 export type { Sandbox, SandboxProvider } from "./types";
+export { runProject, RunError, type RunOptions } from "./run";
 
 let current: SandboxProvider | undefined;
 
@@ -22,4 +26,34 @@ export function sandboxProvider(): SandboxProvider {
         previewUrl: async (info, _port, socketPath) => `${config.PREVIEW_ORIGIN ?? ""}/preview/${previewStore().publishServer(info, socketPath).token}/`,
       });
   return current;
+}
+
+const TEMPLATES_DIR = path.join(process.cwd(), "templates");
+
+/** What the model is told about each template this server runs (ids are checked against it). */
+export function templateInfos(): { id: string; title: string; entry: string; description: string }[] {
+  return runTemplates(sandboxProvider(), TEMPLATES_DIR).map(({ id, title, entry, description }) => ({ id, title, entry, description }));
+}
+
+let pool: SandboxPool | undefined;
+
+/**
+ * Warm sandboxes for the templates people start with, so a first run skips creation and Python's
+ * start-up. Small on purpose. Measured in each sandbox's cgroup: an idle Python sandbox with numpy,
+ * pandas and matplotlib imported holds ~61 MiB (numpy alone ~18 MiB) and saves a first run ~0.5 s
+ * of imports; a React one ~1 MiB (its holder process started).
+ */
+export function sandboxPool(): SandboxPool {
+  pool ??= new SandboxPool(sandboxProvider(), {
+    size: { python: 1, react: 1 },
+    warm: warmUp,
+    onError: (err) => log().warn({ err, event: "sandbox.pool_failed" }, "could not warm a pooled sandbox"),
+  });
+  return pool;
+}
+
+async function warmUp(sandbox: Sandbox): Promise<void> {
+  if (sandbox.info.template === "python") await sandbox.runCode("import numpy as np, pandas as pd, matplotlib.pyplot as plt");
+  // Starts the sandbox's holder process, which otherwise happens on the first real command.
+  else await sandbox.commands.run(["/bin/true"]);
 }

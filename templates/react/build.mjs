@@ -1,9 +1,11 @@
 // Builds a React + TypeScript fragment inside the sandbox: /workspace/src → /workspace/dist.
-// Runs as the sandbox user with no network; react, react-dom and esbuild come from this template's
-// read-only node_modules. The generated app is a static bundle (index.html, app.js, app.css).
+// Runs as the sandbox user with no network; react, react-dom, esbuild and Tailwind come from this
+// template's read-only node_modules. The generated app is a static bundle (index.html, app.js,
+// tailwind.css and/or app.css, the error reporter).
 import { existsSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { bundleSite, WORKSPACE } from "/opt/tessera/static-site.mjs";
+import { tailwind } from "./tailwind.mjs";
 
 const require = createRequire(import.meta.url);
 const esbuild = require("esbuild");
@@ -25,4 +27,10 @@ if (!entry) {
   );
 }
 
-await bundleSite(esbuild, entry, { jsx: "automatic" });
+const css = tailwind(WORKSPACE);
+await bundleSite(esbuild, entry, { jsx: "automatic", plugins: [css.plugin] }, {
+  styles: async () => {
+    const standalone = await css.standalone();
+    return standalone === null ? [] : [{ name: "tailwind.css", css: standalone }];
+  },
+});

@@ -113,7 +113,7 @@ describe.skipIf(!ready)("React template: build in the sandbox, preview at a capa
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
     const preview = await store.publish(sandbox, "dist");
-    expect([...preview.files.keys()].sort()).toEqual(["app.css", "app.js", "index.html"]);
+    expect([...preview.files.keys()].sort()).toEqual(["app.css", "app.js", "index.html", "tailwind.css", "tessera-error-reporter.js"]);
     expect(preview.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     token = preview.token;
   });
@@ -174,7 +174,7 @@ describe.skipIf(!hasBwrap)("HTML template: the files are the site", () => {
       expect(build.exitCode).toBe(0);
       const store = new PreviewStore();
       const preview = await store.publish(sandbox, "dist");
-      expect([...preview.files.keys()].sort()).toEqual(["css/site.css", "index.html"]);
+      expect([...preview.files.keys()].sort()).toEqual(["css/site.css", "index.html", "tessera-error-reporter.js"]);
       const css = servePreview(store, preview.token, "css/site.css", "http://127.0.0.1:3000");
       expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
       expect(await css.text()).toBe("h1 { color: teal }");
