@@ -1,37 +1,29 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
-import { ChatPanel } from "@/components/chat/chat-panel";
-import { CHAT_INPUT_ID } from "@/components/chat/composer";
-import { AppHeader } from "@/components/shell/app-header";
-import type { ModelInfo } from "@/components/shell/model-status";
-import { SkipLink } from "@/components/shell/skip-link";
-import { WorkspacePanel } from "@/components/workspace/workspace-panel";
+import { cookies, headers } from "next/headers";
+import { Builder } from "@/components/builder/builder";
+import type { ModelOption, TemplateOption } from "@/components/builder/types";
+import { defaultModelId, listModels } from "@/lib/ai";
 import { decodePreferences, PREFERENCES_COOKIE } from "@/lib/preferences";
-
-const PROJECT_TITLE = "Untitled project";
+import { templateInfos } from "@/lib/sandbox";
 
 export const metadata: Metadata = {
-  title: `${PROJECT_TITLE} · Tessera`,
+  title: "Untitled project · Tessera",
 };
 
+/**
+ * The builder. Everything the client needs from the server is read here and handed down as plain
+ * data: the preferences cookie, the request's CSP nonce (CodeMirror adds style elements, which the
+ * policy only accepts with it), the models configured on this server and the templates it runs.
+ */
 export default async function BuilderPage() {
-  const preferences = decodePreferences((await cookies()).get(PREFERENCES_COOKIE)?.value);
-  // The builder has no model connection yet, so no provider is offered even when its variables are
-  // set. The model layer fills this in (configuredModelProviders() in lib/env.ts knows which are).
-  const model: ModelInfo = { providers: [] };
-  const modelConfigured = model.providers.length > 0;
+  const [cookieStore, requestHeaders, available] = await Promise.all([cookies(), headers(), listModels()]);
+  const preferences = decodePreferences(cookieStore.get(PREFERENCES_COOKIE)?.value);
+  const nonce = requestHeaders.get("x-nonce") ?? undefined;
 
-  return (
-    <div className="flex min-h-dvh flex-col md:h-dvh md:min-h-0 md:overflow-hidden">
-      <SkipLink targetId={CHAT_INPUT_ID}>Skip to chat input</SkipLink>
-      <AppHeader projectTitle={PROJECT_TITLE} model={model} preferences={preferences} />
-      <main className="flex flex-1 flex-col md:min-h-0 md:flex-row">
-        <ChatPanel
-          modelConfigured={modelConfigured}
-          className="min-h-[32rem] md:min-h-0 md:w-2/5 md:max-w-[40rem] md:min-w-[22rem] md:flex-none md:border-r"
-        />
-        <WorkspacePanel codeFontSize={preferences.codeFontSize} className="min-h-[32rem] flex-1 border-t md:min-h-0 md:border-t-0" />
-      </main>
-    </div>
-  );
+  const models: ModelOption[] = available.map((m) => ({ id: m.id, label: m.label, images: m.multimodal }));
+  const templates: TemplateOption[] = templateInfos().map((t) => ({ id: t.id, title: t.title }));
+  const providers = [...new Set(available.map((m) => m.providerLabel))];
+  const defaultModel = defaultModelId(available);
+
+  return <Builder preferences={preferences} nonce={nonce} models={models} defaultModel={defaultModel} templates={templates} providers={providers} />;
 }

@@ -23,8 +23,10 @@ export interface BuilderMessage {
   createdAt: string;
   /** The version an assistant message produced. */
   version?: number;
-  /** Set when this message is an automatic or requested fix of an error. */
+  /** Set when this message is an automatic or requested fix of an error: the error's normalized message. */
   fixOf?: string;
+  /** A fix that auto-fix sent (not the person): it does not reset the auto-fix budget. */
+  autoFix?: boolean;
   /** An assistant turn that failed: shown with a retry. */
   error?: Omit<StreamError, "requestId"> & { requestId?: string };
   mode?: OutputMode;
@@ -44,6 +46,8 @@ export interface Version {
   port: number | null;
   /** For "restore": which version was copied. */
   restoredFrom?: number;
+  /** The version this one was made from (the current one at the time), for "what changed" views. */
+  parent?: number;
 }
 
 export interface Project {
@@ -74,4 +78,19 @@ export interface ProjectRepository {
   load(id: string): Promise<Project | null>;
   save(project: Project): Promise<void>;
   remove(id: string): Promise<void>;
+}
+
+/** A model the server offers (plain data from the page's server component). */
+export interface ModelOption {
+  /** `provider:model`, as POST /api/chat expects it. */
+  id: string;
+  label: string;
+  /** Accepts image attachments. */
+  images: boolean;
+}
+
+/** A template the server can run. */
+export interface TemplateOption {
+  id: string;
+  title: string;
 }

@@ -1,76 +1,52 @@
 import * as React from "react";
+import type { ImageAttachment } from "@/components/builder/types";
 
 /**
- * The chat's client state: the conversation and the composer draft, behind a reducer so the
- * transitions are plain data. When conversations move to the server, `messages/replace` loads them
- * and the components keep using the same hook.
+ * The composer's client state: the draft, the images waiting to be sent, and why an attachment was
+ * refused. The conversation itself lives in the builder's project state.
  */
 
 export const MAX_MESSAGE_CHARS = 10_000;
 
-export type ChatRole = "user" | "assistant";
-
-export interface ChatMessage {
-  id: string;
-  role: ChatRole;
-  content: string;
-  /** ISO 8601. */
-  createdAt: string;
-}
-
-export interface ChatState {
-  messages: ChatMessage[];
+export interface ComposerState {
   draft: string;
+  images: ImageAttachment[];
+  error: string | null;
 }
 
-export type ChatAction =
+export type ComposerAction =
   | { type: "draft/set"; draft: string }
-  | { type: "draft/clear" }
-  | { type: "message/append"; message: ChatMessage }
-  | { type: "messages/replace"; messages: ChatMessage[] };
+  | { type: "images/add"; images: ImageAttachment[] }
+  | { type: "images/remove"; index: number }
+  | { type: "error/set"; error: string | null }
+  | { type: "sent" };
 
-export const initialChatState: ChatState = { messages: [], draft: "" };
+export const initialComposerState: ComposerState = { draft: "", images: [], error: null };
 
-export function chatReducer(state: ChatState, action: ChatAction): ChatState {
+export function composerReducer(state: ComposerState, action: ComposerAction): ComposerState {
   switch (action.type) {
     case "draft/set": {
       const draft = action.draft.slice(0, MAX_MESSAGE_CHARS);
       return draft === state.draft ? state : { ...state, draft };
     }
-    case "draft/clear":
-      return state.draft === "" ? state : { ...state, draft: "" };
-    case "message/append":
-      return { ...state, messages: [...state.messages, action.message] };
-    case "messages/replace":
-      return { ...state, messages: action.messages };
+    case "images/add":
+      return action.images.length ? { ...state, images: [...state.images, ...action.images] } : state;
+    case "images/remove":
+      return { ...state, images: state.images.filter((_, i) => i !== action.index), error: null };
+    case "error/set":
+      return state.error === action.error ? state : { ...state, error: action.error };
+    case "sent":
+      return initialComposerState;
   }
 }
 
-/** A draft that may be sent: something besides whitespace, within the cap. */
-export function isSendable(draft: string): boolean {
-  return draft.trim().length > 0 && draft.length <= MAX_MESSAGE_CHARS;
+/** A draft that may be sent: something besides whitespace (or an image), within the cap. */
+export function isSendable(draft: string, images = 0): boolean {
+  return (draft.trim().length > 0 || images > 0) && draft.length <= MAX_MESSAGE_CHARS;
 }
 
-function newId(): string {
-  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
-
-export function useChatState(initial: ChatState = initialChatState) {
-  const [state, dispatch] = React.useReducer(chatReducer, initial);
-
+export function useComposerState(initial: ComposerState = initialComposerState) {
+  const [state, dispatch] = React.useReducer(composerReducer, initial);
   const setDraft = React.useCallback((draft: string) => dispatch({ type: "draft/set", draft }), []);
-  const clearDraft = React.useCallback(() => dispatch({ type: "draft/clear" }), []);
-  const appendMessage = React.useCallback((message: ChatMessage) => dispatch({ type: "message/append", message }), []);
-  const replaceMessages = React.useCallback((messages: ChatMessage[]) => dispatch({ type: "messages/replace", messages }), []);
-
-  /** Turn the draft into a user message (appended) and clear the composer; null if nothing to send. */
-  const submitDraft = React.useCallback((): ChatMessage | null => {
-    if (!isSendable(state.draft)) return null;
-    const message: ChatMessage = { id: newId(), role: "user", content: state.draft.trim(), createdAt: new Date().toISOString() };
-    dispatch({ type: "message/append", message });
-    dispatch({ type: "draft/clear" });
-    return message;
-  }, [state.draft]);
-
-  return { state, dispatch, setDraft, clearDraft, appendMessage, replaceMessages, submitDraft };
+  return { state, dispatch, setDraft };
 }

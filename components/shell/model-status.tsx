@@ -5,10 +5,12 @@ import { cn } from "@/lib/utils";
 export interface ModelInfo {
   /** Display names of the providers whose configuration is present, e.g. ["OpenAI", "Ollama"]. */
   providers: string[];
+  /** How many models those providers offer. */
+  modelCount?: number;
 }
 
 /**
- * The model picker's place in the header. Until a provider is configured it says so plainly and
+ * Which providers the server offers models from. Until one is configured it says so plainly and
  * names the variables that configure one; the README's configuration table lists them all.
  */
 export function ModelStatus({ model, className }: { model: ModelInfo; className?: string }) {
@@ -16,9 +18,10 @@ export function ModelStatus({ model, className }: { model: ModelInfo; className?
   return (
     <div data-testid="model-status" className={cn("flex min-w-0 items-center gap-2", className)}>
       {configured ? (
-        <Badge variant="outline">
+        <Badge variant="outline" title={`Models from ${model.providers.join(", ")}`}>
           <Cpu aria-hidden="true" />
-          {model.providers.join(", ")}
+          <span className="max-w-[14rem] truncate">{model.providers.join(", ")}</span>
+          {model.modelCount ? <span className="hidden text-muted-foreground sm:inline">· {model.modelCount === 1 ? "1 model" : `${model.modelCount} models`}</span> : null}
         </Badge>
       ) : (
         <>
