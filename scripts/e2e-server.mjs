@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The server Playwright tests run against: the production build, a fresh data dir, and the log
-// written to a file the specs read to check security events.
+// The server Playwright tests run against: the production build, a fresh data dir, the log
+// written to a file the specs read to check security events, and a scripted OpenAI-compatible
+// model server on loopback (tests/support/openai-fake) so the real provider code runs end to end.
 import { mkdirSync, openSync, rmSync } from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
@@ -11,6 +12,12 @@ const dir = path.join(ROOT, ".data", "e2e");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 const logFd = openSync(path.join(dir, "server.log"), "a");
+const fakePort = process.env.E2E_FAKE_PORT ?? "3211";
+
+const fake = spawn(process.execPath, ["--import", "tsx", path.join("tests", "support", "openai-fake", "cli.ts"), "--port", fakePort, "--models", "fake-coder"], {
+  cwd: ROOT,
+  stdio: ["ignore", logFd, logFd],
+});
 const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "serve.ts")], {
   cwd: ROOT,
   stdio: ["ignore", logFd, logFd],
@@ -22,7 +29,24 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "
     PORT: process.env.E2E_PORT ?? "3210",
     DATA_DIR: path.join(dir, "data"),
     LOG_LEVEL: "info",
+    OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
+    OPENAI_COMPATIBLE_MODELS: "fake-coder",
+    // Short, so the timeout test does not wait a minute; real deployments keep the 60 s default.
+    MODEL_TIMEOUT_MS: process.env.E2E_MODEL_TIMEOUT_MS ?? "4000",
   },
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code) => process.exit(code ?? 1));
+const stopAll = (signal) => {
+  fake.kill(signal);
+  child.kill(signal);
+};
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(signal));
+fake.on("exit", (code) => {
+  if (child.exitCode === null) {
+    console.error(`the fake model server exited (${code}); stopping`);
+    child.kill("SIGTERM");
+  }
+});
+child.on("exit", (code) => {
+  fake.kill("SIGTERM");
+  process.exit(code ?? 1);
+});

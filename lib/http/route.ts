@@ -48,6 +48,8 @@ export interface RouteDefinition<P, Q, B, A extends AuthMode> {
   auth?: A;
   rateLimit: RateRule | (() => RateRule);
   maxBodyBytes?: number;
+  /** Appended to the 413 message: what in this endpoint's body is capped (e.g. images). */
+  maxBodyHint?: string;
   /**
    * "app" (default): the spine sets DESIGN 4.2's headers. "own": the handler's response carries its
    * own security policy (previews of generated code, which must be framable by the app and run
@@ -64,8 +66,13 @@ export type SpineHandler = ((request: Request, context: { params: Promise<Record
 /** Refuse and record: every refusal is one typed error and one security event. */
 function refuse(event: SecurityEventName, error: AppError, fields: Record<string, unknown> = {}): never {
   securityEvent(event, { code: error.code, reason: error.message, ...fields });
+  refused.add(error);
   throw error;
 }
+
+/** Errors already recorded by refuse(), so a handler's rethrow is not counted twice. */
+const refused = new WeakSet<AppError>();
+const HANDLER_REFUSALS = new Set<string>(["bad_request:validation", "bad_request:json", "bad_request:content_type", "payload_too_large"]);
 
 export function route<
   P extends AnySchema | undefined = undefined,
@@ -101,7 +108,10 @@ export function route<
           try {
             bytes = await readBodyCapped(request, maxBodyBytes);
           } catch (err) {
-            if (err instanceof AppError && err.code === "payload_too_large") refuse("body.too_large", err, { ...where, limit: maxBodyBytes });
+            if (err instanceof AppError && err.code === "payload_too_large") {
+              const hinted = def.maxBodyHint ? new AppError("payload_too_large", `${err.message} ${def.maxBodyHint}`) : err;
+              refuse("body.too_large", hinted, { ...where, limit: maxBodyBytes });
+            }
             throw err;
           }
           try {
@@ -158,6 +168,11 @@ export function route<
         } as RouteContext<P, Q, B, A>);
       } catch (err) {
         if (!(err instanceof AppError)) log().error({ err, ...where }, "unhandled error in route handler");
+        // Checks only the handler can make (a model id against the server's list, an image's magic
+        // bytes, a base URL's resolved address) are refusals like the spine's own: one event each.
+        else if (!refused.has(err) && HANDLER_REFUSALS.has(err.code)) {
+          securityEvent(err.code === "payload_too_large" ? "body.too_large" : "validation.failed", { code: err.code, reason: err.message, ...where });
+        }
         const mapped = errorBody(err, requestId);
         response = Response.json(mapped.body, { status: mapped.status, headers: mapped.headers });
       }
