@@ -2,6 +2,8 @@ import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+const NO_MODEL_PORT = Number(process.env.E2E_NO_MODEL_PORT ?? 3212);
+export const NO_MODEL_URL = `http://127.0.0.1:${NO_MODEL_PORT}`;
 
 // Debian's Chromium, never a downloaded browser. The flags keep it from calling home.
 const chromium = {
@@ -24,16 +26,28 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", testIgnore: /exhaustion\.spec\.ts/ },
+    { name: "chromium", testIgnore: /exhaustion\.spec\.ts|no-model\.spec\.ts/ },
+    // The same build with no model provider configured: the setup guide and the gallery.
+    { name: "no-model", testMatch: /no-model\.spec\.ts/, use: { baseURL: NO_MODEL_URL } },
     // Exhausts rate limits, so it runs after everything else has had its requests.
     { name: "exhaustion", testMatch: /exhaustion\.spec\.ts/, dependencies: ["chromium"] },
   ],
-  webServer: {
-    command: "node scripts/e2e-server.mjs",
-    url: `${BASE_URL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 240_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "node scripts/e2e-server.mjs",
+      url: `${BASE_URL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 240_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: "node scripts/e2e-server.mjs --no-model",
+      url: `${NO_MODEL_URL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 240_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

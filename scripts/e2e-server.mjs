@@ -7,14 +7,17 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { ensureBuild, ROOT } from "./lib/bootstrap.mjs";
 
+// `--no-model`: the same app with no model provider configured (the setup guide and the
+// examples gallery), on its own port and data dir.
+const noModel = process.argv.includes("--no-model");
 ensureBuild();
-const dir = path.join(ROOT, ".data", "e2e");
+const dir = path.join(ROOT, ".data", noModel ? "e2e-no-model" : "e2e");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 const logFd = openSync(path.join(dir, "server.log"), "a");
 const fakePort = process.env.E2E_FAKE_PORT ?? "3211";
 
-const fake = spawn(process.execPath, ["--import", "tsx", path.join("tests", "support", "openai-fake", "cli.ts"), "--port", fakePort, "--models", "fake-coder"], {
+const fake = noModel ? null : spawn(process.execPath, ["--import", "tsx", path.join("tests", "support", "openai-fake", "cli.ts"), "--port", fakePort, "--models", "fake-coder"], {
   cwd: ROOT,
   stdio: ["ignore", logFd, logFd],
 });
@@ -26,27 +29,34 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     HOSTNAME: "127.0.0.1",
-    PORT: process.env.E2E_PORT ?? "3210",
+    PORT: noModel ? (process.env.E2E_NO_MODEL_PORT ?? "3212") : (process.env.E2E_PORT ?? "3210"),
     DATA_DIR: path.join(dir, "data"),
     LOG_LEVEL: "info",
-    OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
-    OPENAI_COMPATIBLE_MODELS: "fake-coder",
-    // Short, so the timeout test does not wait a minute; real deployments keep the 60 s default.
-    MODEL_TIMEOUT_MS: process.env.E2E_MODEL_TIMEOUT_MS ?? "4000",
+    // The builder specs make more model calls in a minute than the per-user chat limit allows a
+    // person; the limits keep their proportions (exhaustion.spec.ts spends one whole budget).
+    RATE_LIMIT_SCALE: "3",
+    ...(noModel
+      ? {}
+      : {
+          OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
+          OPENAI_COMPATIBLE_MODELS: "fake-coder",
+          // Short, so the timeout test does not wait a minute; real deployments keep the 60 s default.
+          MODEL_TIMEOUT_MS: process.env.E2E_MODEL_TIMEOUT_MS ?? "4000",
+        }),
   },
 });
 const stopAll = (signal) => {
-  fake.kill(signal);
+  fake?.kill(signal);
   child.kill(signal);
 };
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(signal));
-fake.on("exit", (code) => {
+fake?.on("exit", (code) => {
   if (child.exitCode === null) {
     console.error(`the fake model server exited (${code}); stopping`);
     child.kill("SIGTERM");
   }
 });
 child.on("exit", (code) => {
-  fake.kill("SIGTERM");
+  fake?.kill("SIGTERM");
   process.exit(code ?? 1);
 });

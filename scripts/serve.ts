@@ -45,9 +45,18 @@ async function main() {
     const encrypted = "encrypted" in req.socket;
     sanitizeForwardedHeaders(req.headers, { remoteAddress: req.socket.remoteAddress, encrypted }, config.TRUST_PROXY);
     // Baseline headers for responses neither proxy.ts nor the spine produce (Next's own 405s,
-    // framework errors). Both override these with their own values when they run.
+    // framework errors). They fill only what a response left unset when its head is written:
+    // set up front, Next keeps them over a handler's own (a preview's sandboxing CSP and
+    // frame-ancestors would lose to the app's 'none').
     const https = req.headers["x-forwarded-proto"] === "https";
-    for (const [name, value] of Object.entries(securityHeaders(createNonce(), sources, { https }))) res.setHeader(name, value);
+    const baseline = securityHeaders(createNonce(), sources, { https });
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      const given = args.find((a, i) => i > 0 && a !== null && typeof a === "object") as Record<string, unknown> | unknown[] | undefined;
+      const named = new Set(Array.isArray(given) ? given.filter((_, i) => i % 2 === 0).map((n) => String(n).toLowerCase()) : Object.keys(given ?? {}).map((n) => n.toLowerCase()));
+      if (!res.headersSent) for (const [name, value] of Object.entries(baseline)) if (!res.hasHeader(name) && !named.has(name.toLowerCase())) res.setHeader(name, value);
+      return writeHead(...args);
+    }) as typeof res.writeHead;
     // One id per request from here on: proxy.ts and the spine accept the one set here.
     const requestId = acceptRequestId(req.headers["x-request-id"] as string | undefined);
     req.headers["x-request-id"] = requestId;

@@ -6,7 +6,7 @@ import { logLinesFor } from "./support/server-log";
 test("rate-limit exhaustion → 429 with Retry-After and a security event", async ({ request }) => {
   let refused: Awaited<ReturnType<typeof request.post>> | undefined;
   const statuses: number[] = [];
-  for (let i = 0; i < 40 && !refused; i++) {
+  for (let i = 0; i < 200 && !refused; i++) {
     const res = await request.post("/api/preferences", {
       headers: { origin: BASE_URL, "content-type": "application/json" },
       data: { theme: "system", codeFontSize: 13 },
