@@ -177,7 +177,11 @@ for url in ["https://example.com/", "https://registry.npmjs.org/is-number"]:
     // The cap is 64 MiB; the watchdog polls, so allow one poll interval of writing past it.
     expect(metrics.diskBytes).toBeLessThan(64 * 1024 * 1024 + 256 * 1024 * 1024);
     expect(r.killedBy === "killed" || /File too large|No space|Disk quota/i.test(r.stderr)).toBe(true);
-    await sh("rm -f /workspace/fill*");
+    // Freeing space works while the project is still over the cap, and the sandbox recovers.
+    const cleanup = await sh("rm -f /workspace/fill*; echo cleaned");
+    expect(cleanup.killedBy).toBeUndefined();
+    expect(cleanup.stdout).toContain("cleaned");
+    expect((await sandbox.metrics()).diskBytes).toBeLessThan(64 * 1024 * 1024);
   });
 
   it("a single file larger than the file cap is cut off", async () => {

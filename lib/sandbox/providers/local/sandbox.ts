@@ -113,8 +113,23 @@ export class LocalSandbox implements Sandbox {
     return child;
   }
 
-  private diskWatchdog = (): CommandResult["killedBy"] | undefined =>
-    projectBytes(this.deps.mounts.projectDir, this.deps.limits.diskBytes) > this.deps.limits.diskBytes ? "killed" : undefined;
+  /**
+   * One per command: the command is killed when the project is over the disk cap and has grown
+   * since the command started. A command that frees space (rm after a disk-fill) must be able to
+   * finish even while the project is still over the cap, or the sandbox could never recover.
+   */
+  private diskWatchdog(): () => CommandResult["killedBy"] | undefined {
+    const dir = this.deps.mounts.projectDir;
+    const cap = this.deps.limits.diskBytes;
+    const atStart = projectBytes(dir, cap);
+    // Counting stops early past the cap, so an exact starting figure is needed only when over it.
+    const startedOver = atStart > cap ? projectBytes(dir, Number.POSITIVE_INFINITY) : undefined;
+    return () => {
+      if (projectBytes(dir, cap) <= cap) return undefined;
+      if (startedOver === undefined) return "killed";
+      return projectBytes(dir, Number.POSITIVE_INFINITY) > startedOver ? "killed" : undefined;
+    };
+  }
 
   private async exec(argv: string[], options: ExecOptions = {}): Promise<CommandResult> {
     if (options.network?.mode !== "registries") return this.runToEnd(argv, options);
@@ -139,7 +154,7 @@ export class LocalSandbox implements Sandbox {
       onStdout: options.onStdout,
       onStderr: options.onStderr,
       stdin: options.stdin,
-      watchdog: this.diskWatchdog,
+      watchdog: this.diskWatchdog(),
     });
   }
 
@@ -196,7 +211,7 @@ export class LocalSandbox implements Sandbox {
         onStdout: options.onStdout,
         onStderr: options.onStderr,
         stdin: options.stdin,
-        watchdog: this.diskWatchdog,
+        watchdog: this.diskWatchdog(),
       });
       return { pid: child.pid ?? -1, wait: () => done, kill: async () => killTree(child) };
     },
