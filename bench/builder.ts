@@ -169,7 +169,7 @@ export async function run(): Promise<BenchResult> {
           p95: percentile(samples, 95),
           target: 300,
           better: "lower",
-          note: "Chromium, the production build through its UI: browser receives the complete React fragment (NDJSON line of POST /api/chat) → POST /api/sandbox → files written into the project's reused bwrap sandbox → esbuild + Tailwind build → publish → iframe loads /preview/<token>/ → the marker text is in the DOM and two animation frames have passed. Each run is the first prompt of a new project (a sandbox from the warm pool, refilled between runs); 3 warm-up runs discarded.",
+          note: "Chromium, the production build through its UI: browser receives the complete React fragment (NDJSON line of POST /api/chat) → POST /api/sandbox → files written into a bwrap sandbox from the warm pool → esbuild + Tailwind build → publish → iframe loads /preview/<token>/ → the marker text is in the DOM and two animation frames have passed. Each run is the first prompt of a new project (a sandbox from the warm pool, refilled between runs); 3 warm-up runs discarded.",
         },
         {
           id: "server_run_duration",

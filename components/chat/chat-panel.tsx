@@ -3,34 +3,22 @@
 import * as React from "react";
 import { LayoutGrid, MessageSquare, X } from "lucide-react";
 import type { AutoFixStatus } from "@/components/builder/state/autofix";
-import type { BuilderMessage, ImageAttachment, ModelOption, TemplateOption } from "@/components/builder/types";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/use-hydrated";
 import { cn } from "@/lib/utils";
 import { AutoFixToggle, RunIssueBar } from "./autofix-controls";
 import { ChatEmptyState } from "./chat-empty";
 import { useComposerState } from "./chat-state";
-import { Composer } from "./composer";
+import { Composer, type ComposerProps } from "./composer";
 import { ExamplesGallery, type ExampleCardInfo } from "./examples-gallery";
-import type { StreamingInfo, VersionChipInfo } from "./message-item";
-import { MessageList } from "./message-list";
+import type { StreamingInfo } from "./message-item";
+import { MessageList, type MessageListProps } from "./message-list";
 
-export interface ChatPanelProps {
-  messages: BuilderMessage[];
+/** The panel passes the list's and the composer's own props straight through. */
+export interface ChatPanelProps
+  extends Pick<MessageListProps, "messages" | "versionInfo" | "currentVersion" | "onSelectVersion" | "retryId" | "onRetry">,
+    Pick<ComposerProps, "onSend" | "onStop" | "models" | "model" | "onModelChange" | "templates" | "template" | "onTemplateChange"> {
   streaming: StreamingInfo | null;
-  versionInfo: (n: number | undefined) => VersionChipInfo | null;
-  currentVersion: number;
-  onSelectVersion: (n: number) => void;
-  retryId?: string;
-  onRetry: (id: string) => void;
-  onSend: (text: string, images: ImageAttachment[]) => boolean;
-  onStop: () => void;
-  models: ModelOption[];
-  model: ModelOption | null;
-  onModelChange: (id: string) => void;
-  templates: TemplateOption[];
-  template: string;
-  onTemplateChange: (id: string) => void;
   autoFix: boolean;
   onAutoFixChange: (enabled: boolean) => void;
   autoFixStatus: AutoFixStatus;

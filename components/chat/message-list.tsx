@@ -5,7 +5,7 @@ import type { BuilderMessage } from "@/components/builder/types";
 import { cn } from "@/lib/utils";
 import { AssistantMessage, StreamingMessage, UserMessage, type StreamingInfo, type VersionChipInfo } from "./message-item";
 
-interface MessageListProps {
+export interface MessageListProps {
   messages: BuilderMessage[];
   streaming: StreamingInfo | null;
   versionInfo: (n: number | undefined) => VersionChipInfo | null;
