@@ -1,7 +1,6 @@
 "use client";
 
 // First: it must run before lib/fragment/protocol builds its schemas (see the module).
-import "./zod-csp";
 import { useEffect, useRef, useState } from "react";
 import { Bug, Loader2, Wand2, X } from "lucide-react";
 import { Button } from "@/components/ui/button";

@@ -1,6 +1,6 @@
 /** Fragments the scripted model answers with, as a real model would write them. */
 
-export function reactFragment(heading: string, opts: { extraFiles?: { path: string; content: string }[]; body?: string } = {}) {
+export function reactFragment(heading: string) {
   return {
     title: "Greeting card",
     description: "A card with a heading and a counter.",
@@ -9,11 +9,9 @@ export function reactFragment(heading: string, opts: { extraFiles?: { path: stri
     files: [
       {
         path: "src/App.tsx",
-        content: `import { useState } from "react";
-import { Counter } from "./Counter";
+        content: `import { Counter } from "./Counter";
 
 export default function App() {
-  ${opts.body ?? ""}
   return (
     <main className="p-8 font-sans">
       <h1 className="text-2xl font-bold text-blue-700">${heading}</h1>
@@ -33,7 +31,6 @@ export function Counter() {
 }
 `,
       },
-      ...(opts.extraFiles ?? []),
     ],
     deleted: [],
     dependencies: { npm: [], pip: [] },
