@@ -9,11 +9,13 @@ import * as schema from "./schema";
  * it with the server. One schema and one set of migrations serve PGlite and Postgres.
  */
 
+export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
+
 export interface Database {
   kind: "pglite" | "postgres";
   /** Postgres connection string (postgres only); migrations take their own single connection. */
   url?: string;
-  orm: PgDatabase<PgQueryResultHKT, typeof schema>;
+  orm: Orm;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
