@@ -126,6 +126,20 @@ export const envSchema = z
     ALLOW_CUSTOM_BASE_URL: flag,
     // ...and even then may not reach private, loopback or link-local addresses unless this is set too.
     ALLOW_PRIVATE_BASE_URL: flag,
+    // Supabase auth (DESIGN 5): both set → sign-in required, the server may bind a network interface.
+    NEXT_PUBLIC_SUPABASE_URL: optionalString.pipe(httpUrl.optional()).transform((v) => v?.replace(/\/+$/, "")),
+    NEXT_PUBLIC_SUPABASE_ANON_KEY: optionalString,
+    // Projects still on Supabase's shared HS256 secret; with asymmetric keys the JWKS is used instead.
+    SUPABASE_JWT_SECRET: optionalString.pipe(z.string().min(32, { error: "must be at least 32 characters (the project's JWT secret)" }).optional()),
+    // Longest a share link may live, in days (links default to 7 days, capped by this).
+    SHARE_MAX_DAYS: z.coerce.number({ error: "must be a whole number of days" }).int().min(1).max(365).default(30),
+    // 32 bytes (base64 or hex) sealing the API keys users ask Tessera to keep; unset → keys are never stored.
+    KEYS_ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => decodeKey(v) !== null, { error: "must be 32 random bytes, base64- or hex-encoded (e.g. openssl rand -base64 32)" })
+        .optional(),
+    ),
     MODEL_TIMEOUT_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1000).max(600_000).default(60_000),
     ...Object.fromEntries(Object.keys(MODEL_PROVIDER_KEYS).map((k) => [k, optionalString])) as Record<
       keyof typeof MODEL_PROVIDER_KEYS,
@@ -135,12 +149,20 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     // DESIGN 4.8: with no authentication configured Tessera is a single-user app; serving it on a
     // network interface would hand that user to anyone who can reach the port.
-    if (!LOOPBACK_HOSTS.has(env.HOSTNAME) && !env.ALLOW_UNAUTHENTICATED_NETWORK) {
+    const auth = Boolean(env.NEXT_PUBLIC_SUPABASE_URL && env.NEXT_PUBLIC_SUPABASE_ANON_KEY);
+    if (!LOOPBACK_HOSTS.has(env.HOSTNAME) && !env.ALLOW_UNAUTHENTICATED_NETWORK && !auth) {
       ctx.addIssue({
         code: "custom",
         path: ["HOSTNAME"],
-        message: `binding ${env.HOSTNAME} without authentication would expose the local single-user mode to the network; bind 127.0.0.1, configure auth, or set ALLOW_UNAUTHENTICATED_NETWORK=1`,
+        message: `binding ${env.HOSTNAME} without authentication would expose the local single-user mode to anyone on the network; bind 127.0.0.1, configure Supabase auth (NEXT_PUBLIC_SUPABASE_URL and NEXT_PUBLIC_SUPABASE_ANON_KEY), or set ALLOW_UNAUTHENTICATED_NETWORK=1`,
       });
+    }
+    if (Boolean(env.NEXT_PUBLIC_SUPABASE_URL) !== Boolean(env.NEXT_PUBLIC_SUPABASE_ANON_KEY)) {
+      const missing = env.NEXT_PUBLIC_SUPABASE_URL ? "NEXT_PUBLIC_SUPABASE_ANON_KEY" : "NEXT_PUBLIC_SUPABASE_URL";
+      ctx.addIssue({ code: "custom", path: [missing], message: "is not set but the other Supabase variable is: Supabase auth needs both" });
+    }
+    if (env.SUPABASE_JWT_SECRET && !auth) {
+      ctx.addIssue({ code: "custom", path: ["SUPABASE_JWT_SECRET"], message: "is set but Supabase auth is not configured (NEXT_PUBLIC_SUPABASE_URL and NEXT_PUBLIC_SUPABASE_ANON_KEY)" });
     }
     if (env.E2B_DOMAIN && !env.E2B_API_KEY) {
       ctx.addIssue({ code: "custom", path: ["E2B_DOMAIN"], message: "is set but E2B_API_KEY is not: E2B needs both" });
@@ -155,6 +177,18 @@ export const envSchema = z
   });
 
 export type Env = z.output<typeof envSchema>;
+
+/** A 32-byte key from base64, base64url or hex text, or null when it is not exactly that. */
+export function decodeKey(text: string): Uint8Array | null {
+  const t = text.trim();
+  const bytes = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, "hex") : /^[A-Za-z0-9+/_-]{43}={0,2}$/.test(t) ? Buffer.from(t, "base64") : null;
+  return bytes && bytes.length === 32 ? new Uint8Array(bytes) : null;
+}
+
+/** Whether sign-in through Supabase is configured (otherwise: local single-user mode). */
+export function authConfigured(e: Env = env()): boolean {
+  return Boolean(e.NEXT_PUBLIC_SUPABASE_URL && e.NEXT_PUBLIC_SUPABASE_ANON_KEY);
+}
 
 export class EnvError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {

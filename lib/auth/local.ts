@@ -1,4 +1,4 @@
-import type { Authenticator, Principal } from "./types";
+import type { AuthResult, Authenticator, Principal } from "./types";
 
 export const LOCAL_USER_ID = "00000000-0000-4000-8000-000000000001";
 
@@ -8,8 +8,8 @@ export const LOCAL_USER_ID = "00000000-0000-4000-8000-000000000001";
  */
 export class LocalAuthenticator implements Authenticator {
   readonly name = "local";
-  private readonly principal: Principal = { userId: LOCAL_USER_ID, kind: "local" };
-  async authenticate(): Promise<Principal | null> {
-    return this.principal;
+  private readonly result: AuthResult = { principal: { userId: LOCAL_USER_ID, kind: "local" } satisfies Principal };
+  async authenticate(): Promise<AuthResult> {
+    return this.result;
   }
 }

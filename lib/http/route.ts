@@ -137,9 +137,12 @@ export function route<
         const authMode: AuthMode = def.auth ?? "required";
         let principal: Principal | null = null;
         if (authMode !== "none") {
-          principal = await authenticator().authenticate(request);
-          if (!principal && authMode === "required") {
-            refuse("auth.failed", new AppError("unauthorized", "Sign in to use this endpoint."), where);
+          const result = await authenticator().authenticate(request.headers);
+          principal = result.principal;
+          if (!result.principal && authMode === "required") {
+            const reason = result.reason;
+            const message = reason === "expired" ? "Your session has expired; sign in again." : "Sign in to use this endpoint.";
+            refuse("auth.failed", new AppError("unauthorized", message), { ...where, reason });
           }
           const ctx = currentRequestContext();
           if (ctx && principal) ctx.userId = principal.userId;

@@ -137,7 +137,7 @@ describe("route() spine", () => {
     const { authenticator } = await import("@/lib/auth");
     const auth = authenticator();
     const original = auth.authenticate;
-    auth.authenticate = async () => null;
+    auth.authenticate = async () => ({ principal: null, reason: "missing" });
     try {
       const res = await makeRoute()(post(JSON.stringify({ name: "a", count: 1 }), { authorization: "Bearer forged.token.value" }), noParams);
       expect(res.status).toBe(401);
