@@ -1,6 +1,12 @@
+import { serializeCookieHeader } from "@supabase/ssr";
 import { NextResponse, type NextRequest } from "next/server";
-import { env } from "@/lib/env";
+import { authenticator } from "@/lib/auth";
+import { applyCookies, needsRefresh, refreshSession, type CookieToSet } from "@/lib/auth/session";
+import { authConfigured, env } from "@/lib/env";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "@/lib/http/security-headers";
+import { clientIpFrom } from "@/lib/http/forwarded";
+import { rateLimiter, rateRule } from "@/lib/limits";
+import { log, securityEvent } from "@/lib/log";
 import { acceptRequestId } from "@/lib/request-context";
 
 /**
@@ -8,8 +14,22 @@ import { acceptRequestId } from "@/lib/request-context";
  * request's CSP header and stamps it on its own scripts) and to our layout via x-nonce, plus the
  * rest of DESIGN 4.2 and a request id. API routes are excluded by the matcher: the spine sets the
  * same headers there without Next buffering request bodies for the proxy.
+ *
+ * With Supabase sign-in configured, pages also get a fresh session: an access token about to
+ * expire is refreshed here (the new cookies go to the browser and to the page rendering now), and
+ * a signed-out visitor of a private page is sent to sign in.
  */
-export function proxy(request: NextRequest) {
+
+/** Pages anyone may see: signing in, finishing a sign-in, and shared versions. */
+const PUBLIC_PAGES = /^\/(?:sign-in|auth\/|s\/)/;
+/** Files and Next's own assets: headers only, no session work. */
+const ASSET = /^\/(?:_next\/|favicon|.*\.[a-z0-9]{2,5}$)/i;
+
+function safeNext(path: string): string {
+  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
+}
+
+export async function proxy(request: NextRequest) {
   const config = env();
   const nonce = createNonce();
   const requestId = acceptRequestId(request.headers.get("x-request-id"));
@@ -17,16 +37,58 @@ export function proxy(request: NextRequest) {
     https: request.nextUrl.protocol === "https:",
     dev: config.NODE_ENV === "development",
   });
+  const finish = (response: NextResponse, cookies: readonly CookieToSet[] = []) => {
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    response.headers.set("x-request-id", requestId);
+    for (const c of cookies) response.headers.append("set-cookie", serializeCookieHeader(c.name, c.value, c.options));
+    if (cookies.length > 0) response.headers.set("cache-control", "private, no-store");
+    return response;
+  };
 
   const forwarded = new Headers(request.headers);
   forwarded.set("x-nonce", nonce);
   forwarded.set("x-request-id", requestId);
   forwarded.set("content-security-policy", headers["Content-Security-Policy"]!);
 
-  const response = NextResponse.next({ request: { headers: forwarded } });
-  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
-  response.headers.set("x-request-id", requestId);
-  return response;
+  const path = request.nextUrl.pathname;
+  if (path.startsWith("/s/")) {
+    // Share links are looked up by token: viewing is rate-limited per address, and an address
+    // that tried too many wrong tokens waits before it may look up any.
+    const subject = `ip:${clientIpFrom(request.headers.get("x-forwarded-for"), config.TRUST_PROXY)}`;
+    const limiter = rateLimiter();
+    const misses = await limiter.peek(subject, rateRule("shareMiss"));
+    const views = misses.allowed ? await limiter.consume(subject, rateRule("shareView")) : misses;
+    if (!views.allowed) {
+      const seconds = Math.max(1, Math.ceil(views.retryAfterMs / 1000));
+      securityEvent("ratelimit.blocked", { rule: misses.allowed ? "shareView" : "shareMiss", subject: "ip", path, requestId });
+      const body = `Too many share links were opened from your address. Try again in ${seconds} s.`;
+      return finish(new NextResponse(body, { status: 429, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": String(seconds) } }));
+    }
+  }
+  let cookies: CookieToSet[] = [];
+  if (authConfigured(config) && !ASSET.test(path)) {
+    const cookieHeader = request.headers.get("cookie");
+    if (await needsRefresh(cookieHeader)) {
+      try {
+        cookies = await refreshSession(cookieHeader);
+        forwarded.set("cookie", applyCookies(cookieHeader, cookies));
+      } catch (err) {
+        // Supabase unreachable: the page renders with the session it has (or sends to sign-in).
+        log().warn({ err, requestId }, "session refresh failed");
+      }
+    }
+    const { principal } = await authenticator().authenticate(forwarded);
+    if (!principal && !PUBLIC_PAGES.test(path)) {
+      const to = new URL("/sign-in", request.url);
+      to.searchParams.set("next", safeNext(path + request.nextUrl.search));
+      return finish(NextResponse.redirect(to, 303), cookies);
+    }
+    if (principal && path === "/sign-in") {
+      return finish(NextResponse.redirect(new URL(safeNext(request.nextUrl.searchParams.get("next") ?? "/"), request.url), 303), cookies);
+    }
+  }
+
+  return finish(NextResponse.next({ request: { headers: forwarded } }), cookies);
 }
 
 export const config = {

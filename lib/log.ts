@@ -13,6 +13,7 @@ export type SecurityEventName =
   | "body.too_large"
   | "ratelimit.blocked"
   | "route.not_found"
+  | "share.not_found"
   | "sandbox.violation"
   | "config.invalid";
 

@@ -2,8 +2,9 @@
 // behind a thin HTTP layer that fixes X-Forwarded-* before Next sees them (TRUST_PROXY).
 import http from "node:http";
 import next from "next";
-import { configuredModelProviders, env, EnvError, isLoopbackHost } from "../lib/env";
+import { authConfigured, configuredModelProviders, env, EnvError, isLoopbackHost } from "../lib/env";
 import { migrateDatabase, openDatabase } from "../lib/db/open";
+import { endStaleSandboxes, purgeDeletedProjects } from "../lib/db/queries/maintenance";
 import { sanitizeForwardedHeaders } from "../lib/http/forwarded";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "../lib/http/security-headers";
 import { acceptRequestId } from "../lib/request-context";
@@ -28,6 +29,11 @@ async function main() {
     const database = await openDatabase();
     try {
       await migrateDatabase(database);
+      // Local sandboxes end with the process that held them; deleted projects past their undo
+      // window go now rather than at their owner's next visit.
+      if (!config.E2B_API_KEY) await endStaleSandboxes(database.orm, { provider: "local" });
+      await endStaleSandboxes(database.orm);
+      await purgeDeletedProjects(database.orm);
     } finally {
       await database.close();
     }
@@ -81,7 +87,11 @@ async function main() {
     `Tessera is running at \x1b[1mhttp://${host}:${config.PORT}\x1b[0m`,
     `  sandbox     ${config.E2B_API_KEY ? `E2B${config.E2B_DOMAIN ? ` (${config.E2B_DOMAIN})` : ""}` : "local (bubblewrap)"}`,
     `  database    ${config.DATABASE_URL ? "Postgres (DATABASE_URL)" : `PGlite, embedded (${config.DATA_DIR}/pglite)`}`,
-    `  auth        local single user${isLoopbackHost(config.HOSTNAME) ? " (loopback only)" : " — WARNING: reachable from the network without sign-in (ALLOW_UNAUTHENTICATED_NETWORK=1)"}`,
+    `  auth        ${
+      authConfigured(config)
+        ? `Supabase (${new URL(config.NEXT_PUBLIC_SUPABASE_URL!).host}), sign-in required`
+        : `local single user${isLoopbackHost(config.HOSTNAME) ? " (loopback only)" : " — WARNING: anyone who can reach this address is that user (ALLOW_UNAUTHENTICATED_NETWORK=1)"}`
+    }`,
     `  rate limits in-memory`,
     `  models      ${providers.length ? providers.join(", ") : "none configured: examples only (set OPENAI_API_KEY, OLLAMA_BASE_URL, … see README)"}`,
   ];

@@ -1,6 +1,7 @@
 import type { ChatBody } from "@/app/api/chat/schema";
 import type { RunBody } from "@/app/api/sandbox/schema";
 import { readNdjson, type ChatEvent, type RunEvent, type StreamError } from "@/lib/fragment/protocol";
+import { RepositoryError } from "./state/repository";
 
 /**
  * The browser side of POST /api/chat and POST /api/sandbox. Both answer NDJSON; everything that
@@ -39,6 +40,8 @@ export const interrupted = () => new ApiError({ code: STREAM_INTERRUPTED, messag
 /** Any thrown value as a StreamError (for showing); aborts are the caller's to filter first. */
 export function toStreamError(err: unknown): StreamError {
   if (err instanceof ApiError) return err.toStreamError();
+  // The project could not be saved first (the server serves only projects it has).
+  if (err instanceof RepositoryError) return { code: "save_failed", message: err.message, requestId: "", retryable: true };
   return interrupted().toStreamError();
 }
 
@@ -121,6 +124,14 @@ export function streamChat(body: ChatBody, signal?: AbortSignal, fetchImpl: Fetc
 export function runProject(body: RunBody, signal?: AbortSignal, fetchImpl: Fetch = (u, i) => fetch(u, i)): AsyncIterable<RunEvent> {
   return (async function* () {
     const stream = await post("/api/sandbox", body, signal, fetchImpl);
+    yield* events<RunEvent>(stream, (e) => e.type === "result" || e.type === "error", signal);
+  })();
+}
+
+/** Run a shared version (anonymously, in the sharer's sandbox). */
+export function runShared(token: string, signal?: AbortSignal, fetchImpl: Fetch = (u, i) => fetch(u, i)): AsyncIterable<RunEvent> {
+  return (async function* () {
+    const stream = await post(`/api/shares/${encodeURIComponent(token)}/run`, {}, signal, fetchImpl);
     yield* events<RunEvent>(stream, (e) => e.type === "result" || e.type === "error", signal);
   })();
 }

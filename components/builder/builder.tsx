@@ -13,8 +13,15 @@ import { fixLabel } from "./state/autofix";
 import { streamingSummary } from "./state/generation";
 import { hasContent } from "./state/project";
 import { retryableMessage, versionSummary } from "./state/selectors";
-import type { ModelOption, TemplateOption } from "./types";
+import type { ModelOption, Project, TemplateOption } from "./types";
+import { AccountMenu, type AccountInfo } from "@/components/account/account-menu";
+import { ProjectActions } from "@/components/projects/project-actions";
+import { ProjectSidebar, UndoDeleteToast } from "@/components/projects/project-sidebar";
+import { useProjectList } from "@/components/projects/use-project-list";
+import type { AuthClientConfig } from "@/lib/auth/client-config";
+import { cn } from "@/lib/utils";
 import { useBuilder } from "./use-builder";
+import { useProjectNavigation } from "./use-project-navigation";
 
 export interface BuilderProps {
   preferences: Preferences;
@@ -25,15 +32,42 @@ export interface BuilderProps {
   templates: TemplateOption[];
   /** Display names of the providers the models come from, for the header. */
   providers: string[];
+  /** The saved project to open (from the URL). */
+  initialProjectId?: string;
+  /** Who is signed in (the local user in local mode). */
+  account: AccountInfo;
+  /** Supabase Auth for the browser (sign-out), when sign-in is configured. */
+  auth: AuthClientConfig | null;
+  /** Longest a share link may live on this server, in days. */
+  shareMaxDays: number;
 }
 
-const NEW_PROJECT_CONFIRM = "Start a new project? The current one stays saved in this browser.";
-
-/** The builder page's client side: header, chat and workspace over one project state. */
-export function Builder({ preferences, nonce, models, defaultModel, templates, providers }: BuilderProps) {
-  const builder = useBuilder({ models, defaultModel, templates });
+/** The builder page's client side: projects, header, chat and workspace over one project state. */
+export function Builder({ preferences, nonce, models, defaultModel, templates, providers, initialProjectId, account, auth, shareMaxDays }: BuilderProps) {
+  const savedRef = React.useRef<(project: Project) => void>(() => {});
+  const builder = useBuilder({
+    models,
+    defaultModel,
+    templates,
+    ...(initialProjectId ? { initialProjectId } : {}),
+    onSaved: (project) => savedRef.current(project),
+  });
   const { state, controller, store, setPrefs } = builder;
   const { project, turn, generation, failure } = state;
+  const navigation = useProjectNavigation(builder);
+  const projects = useProjectList(builder.repository);
+  React.useEffect(() => {
+    savedRef.current = (saved) => {
+      navigation.saved(saved);
+      projects.refresh();
+    };
+  });
+  // Shown beside the chat on wide screens, folded away on phones until asked for.
+  const [sidebar, setSidebar] = React.useState({ wide: true, narrow: false });
+  const toggleSidebar = () => {
+    const wide = window.matchMedia("(min-width: 768px)").matches;
+    setSidebar((s) => (wide ? { ...s, wide: !s.wide } : { ...s, narrow: !s.narrow }));
+  };
 
   React.useEffect(() => {
     document.title = `${project.title} · Tessera`;
@@ -61,15 +95,60 @@ export function Builder({ preferences, nonce, models, defaultModel, templates, p
   const newProject = () => {
     // An empty project is already a new one; replacing it would only leave an empty one behind.
     if (!hasContent(project)) return;
-    if (!window.confirm(NEW_PROJECT_CONFIRM)) return;
-    controller.newProject();
+    void navigation.startNew();
+  };
+
+  const renameProject = (id: string, title: string) => {
+    // The open project's title lives in the builder's state (and is saved from there).
+    if (id === project.id) controller.rename(title);
+    else void builder.repository.rename(id, title).then(projects.refresh, (err: Error) => store.dispatch({ type: "notice/set", notice: `Could not rename: ${err.message}` }));
+  };
+
+  const deleteProject = async (target: { id: string; title: string }) => {
+    if (target.id === project.id) {
+      await builder.persistence.flush();
+      await navigation.startNew();
+    }
+    await projects.remove(target);
+  };
+
+  const undoDelete = async () => {
+    const pending = projects.pendingDelete;
+    if ((await projects.undo()) && pending && !hasContent(store.getState().project)) await navigation.open(pending.id);
   };
 
   return (
     <div className="flex min-h-dvh flex-col md:h-dvh md:min-h-0 md:overflow-hidden">
       <SkipLink targetId={CHAT_INPUT_ID}>Skip to chat input</SkipLink>
-      <AppHeader projectTitle={project.title} model={{ providers, modelCount: models.length }} preferences={preferences} onNewProject={newProject} />
+      <AppHeader
+        projectTitle={project.title}
+        model={{ providers, modelCount: models.length }}
+        preferences={preferences}
+        onNewProject={newProject}
+        onToggleProjects={toggleSidebar}
+        projectsOpen={sidebar.wide}
+        actions={<ProjectActions project={project} beforeAction={builder.persistence.flush} shareMaxDays={shareMaxDays} />}
+        account={<AccountMenu account={account} auth={auth} />}
+      />
       <main className="flex flex-1 flex-col md:min-h-0 md:flex-row">
+        {sidebar.wide || sidebar.narrow ? (
+          <ProjectSidebar
+            projects={projects.projects}
+            error={projects.error}
+            activeId={project.id}
+            search={projects.search}
+            onSearch={projects.setSearch}
+            onOpen={(id) => void navigation.open(id)}
+            onNew={() => void navigation.startNew()}
+            onRename={renameProject}
+            onDelete={(p) => void deleteProject(p)}
+            className={cn(
+              "max-h-64 border-b md:max-h-none md:w-60 md:flex-none md:border-r md:border-b-0",
+              sidebar.wide ? "md:flex" : "md:hidden",
+              !sidebar.narrow && "max-md:hidden",
+            )}
+          />
+        ) : null}
         <ChatPanel
           messages={project.messages}
           streaming={streaming}
@@ -105,6 +184,9 @@ export function Builder({ preferences, nonce, models, defaultModel, templates, p
           className="min-h-[32rem] flex-1 border-t md:min-h-0 md:border-t-0"
         />
       </main>
+      {projects.pendingDelete ? (
+        <UndoDeleteToast title={projects.pendingDelete.title} until={projects.pendingDelete.until} onUndo={() => void undoDelete()} onDismiss={projects.dismissDelete} />
+      ) : null}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { chatRequestBody } from "./state/chat-request";
 import { emptyProject, versionOf, type ExampleFragment } from "./state/project";
 import type { BuilderState } from "./state/reducer";
 import type { BuilderStore } from "./state/store";
-import type { BuilderMessage, ImageAttachment } from "./types";
+import type { BuilderMessage, ImageAttachment, Project } from "./types";
 
 /**
  * The builder's side effects, outside React so they can hold abort controllers and timers without
@@ -29,6 +29,11 @@ export interface ControllerDeps {
   runProject?: typeof defaultRunProject;
   newId?: () => string;
   now?: () => Date;
+  /**
+   * Called before each chat or run request: the server serves only projects it has, so the
+   * project is saved first. A rejection is shown as that request's failure.
+   */
+  beforeRequest?: () => Promise<void>;
 }
 
 /** Runtime errors come in bursts (one per frame of a broken render loop): collect, then report once. */
@@ -46,6 +51,7 @@ export function createBuilderController(deps: ControllerDeps) {
   const newId = deps.newId ?? defaultNewId;
   const now = deps.now ?? (() => new Date());
   const iso = () => now().toISOString();
+  const beforeRequest = deps.beforeRequest ?? (async () => {});
 
   let chat: AbortController | null = null;
   let run: AbortController | null = null;
@@ -61,11 +67,13 @@ export function createBuilderController(deps: ControllerDeps) {
     const lastUser = state().project.messages.findLast((m) => m.role === "user");
     if (!model || !lastUser || state().turn) return;
     store.dispatch({ type: "turn/start", turn: { assistantId: newId(), userMessageId: lastUser.id, autoFix }, now: iso() });
-    const body = chatRequestBody(state().project, model, prefs().template);
     const controller = new AbortController();
     chat = controller;
     let built = false;
     try {
+      await beforeRequest();
+      if (chat !== controller) return;
+      const body = chatRequestBody(state().project, model, prefs().template);
       for await (const event of streamChat(body, controller.signal)) {
         if (chat !== controller) return;
         if (event.type === "start") store.dispatch({ type: "turn/meta", model: event.model, mode: event.mode });
@@ -129,7 +137,9 @@ export function createBuilderController(deps: ControllerDeps) {
     store.dispatch({ type: "run/start", runId, version: n, now: now().getTime() });
     const { template, files, dependencies, entry, port } = version;
     try {
-      const events = runProject({ projectId: state().project.id, state: { template, files, dependencies, entry, port } }, controller.signal);
+      await beforeRequest();
+      if (run !== controller) return;
+      const events = runProject({ projectId: state().project.id, version: n, state: { template, files, dependencies, entry, port } }, controller.signal);
       for await (const event of events) {
         if (run !== controller) return;
         store.dispatch({ type: "run/event", runId, event });
@@ -143,6 +153,14 @@ export function createBuilderController(deps: ControllerDeps) {
     }
     const s = state();
     if (s.runId === runId && s.failure) maybeAutoFix(s.failure);
+  }
+
+  function stopAll(): void {
+    chat?.abort();
+    run?.abort();
+    chat = null;
+    run = null;
+    clearRuntime();
   }
 
   function clearRuntime(): void {
@@ -218,19 +236,17 @@ export function createBuilderController(deps: ControllerDeps) {
     },
     reportRuntimeError,
     newProject(): void {
-      chat?.abort();
-      run?.abort();
-      chat = null;
-      run = null;
-      clearRuntime();
+      stopAll();
       store.dispatch({ type: "project/reset", project: emptyProject(newId(), iso()) });
     },
-    dispose(): void {
-      chat?.abort();
-      run?.abort();
-      chat = null;
-      run = null;
-      clearRuntime();
+    /** Switch to a saved project (loaded by the caller). */
+    openProject(project: Project): void {
+      stopAll();
+      store.dispatch({ type: "project/open", project });
     },
+    rename(title: string): void {
+      store.dispatch({ type: "project/rename", title, now: iso() });
+    },
+    dispose: stopAll,
   };
 }

@@ -1,5 +1,6 @@
 import type { FragmentFile, Dependencies } from "@/lib/fragment/schema";
 import type { PartialFragment, RunResult, RunStep, StreamError, OutputMode } from "@/lib/fragment/protocol";
+import type { LastRun } from "@/lib/projects/schema";
 
 /**
  * The builder's client-side data. A project is plain JSON so the same shape can be saved in the
@@ -59,6 +60,8 @@ export interface Project {
   versions: Version[];
   /** The version shown in the code view and preview (0 = none yet). */
   currentVersion: number;
+  /** What the last run showed (kept by the server), so reopening shows it again. */
+  lastRun?: LastRun;
 }
 
 export type RunState =
@@ -73,9 +76,13 @@ export interface GenerationState {
   partial?: PartialFragment;
 }
 
+export type ProjectListItem = Pick<Project, "id" | "title" | "updatedAt"> & { versionCount?: number };
+
 export interface ProjectRepository {
-  list(): Promise<Pick<Project, "id" | "title" | "updatedAt">[]>;
+  /** Newest first; `search` filters by title. */
+  list(search?: string): Promise<ProjectListItem[]>;
   load(id: string): Promise<Project | null>;
+  /** Save what changed since the last save of this project. */
   save(project: Project): Promise<void>;
   remove(id: string): Promise<void>;
 }

@@ -1,44 +1,84 @@
 import * as React from "react";
+import { ApiError } from "./api";
 import { hasContent } from "./state/project";
-import { QUOTA_MESSAGE, RepositoryError, UNAVAILABLE_MESSAGE } from "./state/repository";
+import { RepositoryError } from "./state/repository";
 import type { BuilderStore } from "./state/store";
 import type { Project, ProjectRepository } from "./types";
 
 const SAVE_DELAY_MS = 400;
-const SAVE_FAILURE_NOTICES = new Set([QUOTA_MESSAGE, UNAVAILABLE_MESSAGE]);
+const RETRY_DELAY_MS = 5_000;
+export const NOT_FOUND_NOTICE = "That project was not found: it may have been deleted, or it belongs to another account. This is a new project.";
+
+export interface Persistence {
+  /** The project named in the URL has been looked for (and opened if found). */
+  restored: boolean;
+  /** Save the current project now and wait for it (and for any save in flight). */
+  flush(): Promise<void>;
+}
+
+export interface PersistenceOptions {
+  /** A project to open at start (from the URL); none starts with the empty one in the store. */
+  initialProjectId?: string;
+  /** A project was saved (its first save made it exist on the server). */
+  onSaved?: (project: Project) => void;
+  /** The opened project, right after it was loaded. */
+  onOpened?: (project: Project) => void;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof RepositoryError) return err.message;
+  if (err instanceof ApiError) return `Your latest changes could not be saved: ${err.message}`;
+  return "Your latest changes could not be saved. They are still here; saving will be tried again.";
+}
 
 /**
- * Loads the most recently changed project once, then saves the current one shortly after each
+ * Opens the project named in the URL once, then saves the current project shortly after each
  * change (and when the page is hidden). A failed save never touches the in-memory project: it
- * only puts the reason on screen, and the next successful save takes it down again.
- * Returns whether the saved project has been looked for (so tests and the UI can wait for it).
+ * puts the reason on screen, is tried again a little later, and the next successful save takes the
+ * notice down again.
  */
-export function useProjectPersistence(store: BuilderStore, repository: ProjectRepository): boolean {
-  const [restored, setRestored] = React.useState(false);
+export function useProjectPersistence(store: BuilderStore, repository: ProjectRepository, options: PersistenceOptions = {}): Persistence {
+  const [restored, setRestored] = React.useState(options.initialProjectId === undefined);
+  const flushRef = React.useRef<() => Promise<void>>(async () => {});
+  const optionsRef = React.useRef(options);
+  React.useEffect(() => {
+    optionsRef.current = options;
+  });
+  const initialProjectId = options.initialProjectId;
 
   React.useEffect(() => {
     let cancelled = false;
-    let loaded = false;
+    let loaded = initialProjectId === undefined;
     let lastSaved = store.getState().project;
     /** The project seen at the last store change, to notice when another one replaces it. */
     let latest = lastSaved;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let inFlight: Promise<void> = Promise.resolve();
+    let failureNotice: string | null = null;
     const notice = (message: string | null) => store.dispatch({ type: "notice/set", notice: message });
 
-    // The page's first, empty project is not worth a key; an empty one from "New project" is (so a
-    // reload opens it, not the project before it).
+    // The page's first, empty project is not worth saving; one with content (or one "New
+    // project" made) is.
     const initialId = lastSaved.id;
 
-    async function save(project = store.getState().project) {
-      if (project === lastSaved || (!hasContent(project) && project.id === initialId)) return;
-      try {
-        await repository.save(project);
-        lastSaved = project;
-        const current = store.getState().notice;
-        if (current && SAVE_FAILURE_NOTICES.has(current)) notice(null);
-      } catch (err) {
-        notice(err instanceof RepositoryError ? err.message : "The project could not be saved in this browser.");
-      }
+    function save(project = store.getState().project): Promise<void> {
+      const run = async () => {
+        if (project === lastSaved || (!hasContent(project) && project.id === initialId)) return;
+        try {
+          await repository.save(project);
+          lastSaved = project;
+          if (failureNotice && store.getState().notice === failureNotice) notice(null);
+          failureNotice = null;
+          optionsRef.current.onSaved?.(project);
+        } catch (err) {
+          failureNotice = describe(err);
+          notice(failureNotice);
+          // Try again later (unless something newer is already waiting to be saved).
+          if (!cancelled && !timer) timer = setTimeout(() => ((timer = null), void save()), RETRY_DELAY_MS);
+        }
+      };
+      inFlight = inFlight.then(run, run);
+      return inFlight;
     }
 
     const schedule = () => {
@@ -47,36 +87,44 @@ export function useProjectPersistence(store: BuilderStore, repository: ProjectRe
         void save();
       }, SAVE_DELAY_MS);
     };
-    const flush = () => {
-      if (!timer) return;
-      clearTimeout(timer);
-      timer = null;
-      void save();
-    };
-
-    void (async () => {
-      let stored: Project | null = null;
-      try {
-        const [newest] = await repository.list();
-        stored = newest ? await repository.load(newest.id) : null;
-        if (!cancelled && stored) store.dispatch({ type: "project/load", project: stored });
-      } catch (err) {
-        if (!cancelled) notice(err instanceof RepositoryError ? err.message : "Saved projects could not be read.");
+    const flush = (): Promise<void> => {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
       }
-      if (cancelled) return;
-      loaded = true;
-      // The loaded project is saved already; work begun before it arrived (which wins) is not.
-      const project = store.getState().project;
-      if (project === stored) lastSaved = project;
-      else if (project !== lastSaved) schedule();
-      setRestored(true);
-    })();
+      return save();
+    };
+    flushRef.current = flush;
+
+    if (initialProjectId !== undefined) {
+      void (async () => {
+        let stored: Project | null = null;
+        try {
+          stored = await repository.load(initialProjectId);
+          if (!cancelled && stored) store.dispatch({ type: "project/load", project: stored });
+          if (!cancelled && !stored) notice(NOT_FOUND_NOTICE);
+        } catch (err) {
+          if (!cancelled) notice(err instanceof RepositoryError || err instanceof ApiError ? err.message : "The project could not be read.");
+        }
+        if (cancelled) return;
+        loaded = true;
+        // The loaded project is saved already; work begun before it arrived (which wins) is not.
+        const project = store.getState().project;
+        if (project === stored) {
+          lastSaved = project;
+          optionsRef.current.onOpened?.(project);
+        } else if (project !== lastSaved) schedule();
+        setRestored(true);
+      })();
+    }
 
     const unsubscribe = store.subscribe(() => {
       const project = store.getState().project;
       if (project === latest) return;
-      // Another project took over (New project) while this one had a save pending: save it now.
-      if (timer && project.id !== latest.id) {
+      // Another project took over (New project, or one opened from the list) while this one had a
+      // save pending: save it now.
+      // (An opened project arrives saved: the repository knows, and its save sends nothing.)
+      if (project.id !== latest.id && timer) {
         clearTimeout(timer);
         timer = null;
         void save(latest);
@@ -84,14 +132,16 @@ export function useProjectPersistence(store: BuilderStore, repository: ProjectRe
       latest = project;
       if (loaded && !timer && project !== lastSaved) schedule();
     });
-    window.addEventListener("pagehide", flush);
+    const onHide = () => void flush();
+    window.addEventListener("pagehide", onHide);
     return () => {
       cancelled = true;
       unsubscribe();
-      window.removeEventListener("pagehide", flush);
-      flush();
+      window.removeEventListener("pagehide", onHide);
+      void flush();
     };
-  }, [store, repository]);
+  }, [store, repository, initialProjectId]);
 
-  return restored;
+  const flush = React.useCallback(() => flushRef.current(), []);
+  return { restored, flush };
 }

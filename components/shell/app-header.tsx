@@ -1,4 +1,5 @@
-import { SquarePen } from "lucide-react";
+import { PanelLeft, SquarePen } from "lucide-react";
+import type * as React from "react";
 import type { Preferences } from "@/lib/preferences";
 import { Button } from "@/components/ui/button";
 import { ModelStatus, type ModelInfo } from "./model-status";
@@ -11,14 +12,34 @@ interface AppHeaderProps {
   preferences: Preferences;
   /** Starts an empty project; absent where there is no project to replace. */
   onNewProject?: () => void;
+  /** Shows or hides the projects list. */
+  onToggleProjects?: () => void;
+  projectsOpen?: boolean;
+  /** Share and export for the open project. */
+  actions?: React.ReactNode;
+  /** The signed-in account's menu. */
+  account?: React.ReactNode;
 }
 
-export function AppHeader({ projectTitle, model, preferences, onNewProject }: AppHeaderProps) {
+export function AppHeader({ projectTitle, model, preferences, onNewProject, onToggleProjects, projectsOpen, actions, account }: AppHeaderProps) {
   return (
     <header data-testid="app-header" className="flex h-14 shrink-0 items-center gap-3 border-b bg-background px-3 sm:px-4">
-      <div className="flex min-w-0 items-center gap-2.5">
+      <div className="flex min-w-0 items-center gap-1.5 sm:gap-2.5">
+        {onToggleProjects ? (
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            data-testid="toggle-projects"
+            aria-label={projectsOpen ? "Hide projects" : "Show projects"}
+            aria-pressed={projectsOpen}
+            title={projectsOpen ? "Hide projects" : "Show projects"}
+            onClick={onToggleProjects}
+          >
+            <PanelLeft aria-hidden />
+          </Button>
+        ) : null}
         <TesseraMark />
-        <span className="text-sm font-semibold tracking-tight">Tessera</span>
+        <span className="text-sm font-semibold tracking-tight max-sm:sr-only">Tessera</span>
         <span aria-hidden="true" className="hidden text-muted-foreground/60 sm:inline">
           /
         </span>
@@ -41,8 +62,10 @@ export function AppHeader({ projectTitle, model, preferences, onNewProject }: Ap
         ) : null}
       </div>
       <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3">
-        <ModelStatus model={model} />
+        {actions}
+        <ModelStatus model={model} className="max-sm:hidden" />
         <ThemeToggle preferences={preferences} />
+        {account}
       </div>
     </header>
   );

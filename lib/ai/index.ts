@@ -6,7 +6,8 @@ import "server-only";
  * lib/ai never imports lib/sandbox: templates come in as plain `TemplateInfo` values.
  */
 
-export { listModels, defaultModelId, resolveModel, type ResolveOptions } from "./models";
+export { listModels, defaultModelId, resolveModel, KEYED_PROVIDERS, providerOfModel, type ResolveOptions } from "./models";
+export { PROVIDERS } from "./providers";
 export { streamFragment, type StreamFragmentOptions } from "./generate";
 export { buildSystemPrompt } from "./prompt";
 export { checkBaseUrl } from "./ssrf";

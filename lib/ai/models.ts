@@ -57,11 +57,25 @@ async function modelsOf(provider: ProviderId, e: Env): Promise<ModelInfo[]> {
   return CLOUD_CATALOG[provider].map((m) => info(provider, m.id, m.label, m));
 }
 
-/** Every model of every provider this server is configured for, in registry order. */
-export async function listModels(): Promise<ModelInfo[]> {
+/**
+ * Every model of every provider this server is configured for, in registry order, plus the cloud
+ * providers the caller keeps a key of their own for (`withKeysFor`).
+ */
+export async function listModels(options: { withKeysFor?: readonly string[] } = {}): Promise<ModelInfo[]> {
   const e = env();
-  const lists = await Promise.all(PROVIDER_IDS.filter((p) => isConfigured(p, e)).map((p) => modelsOf(p, e)));
+  const keyed = new Set(options.withKeysFor ?? []);
+  const offered = PROVIDER_IDS.filter((p) => isConfigured(p, e) || (keyed.has(p) && PROVIDERS[p].keyVariable !== undefined));
+  const lists = await Promise.all(offered.map((p) => modelsOf(p, e)));
   return lists.flat();
+}
+
+/** Cloud providers a user may keep a key for (servers addressed by URL take no saved key). */
+export const KEYED_PROVIDERS = PROVIDER_IDS.filter((p) => PROVIDERS[p].keyVariable !== undefined);
+
+/** The provider part of a model id, if it names one. */
+export function providerOfModel(id: string): ProviderId | undefined {
+  const provider = id.slice(0, id.indexOf(":"));
+  return (PROVIDER_IDS as readonly string[]).includes(provider) ? (provider as ProviderId) : undefined;
 }
 
 /**

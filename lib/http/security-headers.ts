@@ -12,11 +12,18 @@ export interface CspSources {
   frame: string[];
 }
 
-export function cspSourcesFromEnv(config: Pick<Env, "PREVIEW_ORIGIN"> & Partial<Pick<Env, "E2B_API_KEY" | "E2B_DOMAIN">>, extra: Partial<CspSources> = {}): CspSources {
+export function cspSourcesFromEnv(
+  config: Pick<Env, "PREVIEW_ORIGIN"> & Partial<Pick<Env, "E2B_API_KEY" | "E2B_DOMAIN" | "NEXT_PUBLIC_SUPABASE_URL">>,
+  extra: Partial<CspSources> = {},
+): CspSources {
   // E2B serves a sandbox's ports at https://<port>-<id>.<domain>: framed only when E2B is on.
   const e2b = config.E2B_API_KEY ? [`https://*.${config.E2B_DOMAIN ?? "e2b.app"}`] : [];
   const frame = [...(config.PREVIEW_ORIGIN ? [config.PREVIEW_ORIGIN] : []), ...e2b, ...(extra.frame ?? [])];
-  return { connect: [...(extra.connect ?? [])], frame };
+  // The browser talks to Supabase Auth itself (sign-in, token refresh), and reads a kept
+  // preview from its origin to see whether it still answers.
+  const supabase = config.NEXT_PUBLIC_SUPABASE_URL ? [new URL(config.NEXT_PUBLIC_SUPABASE_URL).origin] : [];
+  const preview = config.PREVIEW_ORIGIN ? [config.PREVIEW_ORIGIN] : [];
+  return { connect: [...supabase, ...preview, ...(extra.connect ?? [])], frame };
 }
 
 export function createNonce(): string {

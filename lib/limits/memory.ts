@@ -21,6 +21,14 @@ export class MemoryRateLimiter implements RateLimiter {
   ) {}
 
   async consume(key: string, rule: RateRule): Promise<RateDecision> {
+    return this.decide(key, rule, true);
+  }
+
+  async peek(key: string, rule: RateRule): Promise<RateDecision> {
+    return this.decide(key, rule, false);
+  }
+
+  private decide(key: string, rule: RateRule, count: boolean): RateDecision {
     const now = this.now();
     const bucketKey = `${rule.name}\u0000${key}`;
     const windowStart = Math.floor(now / rule.windowMs) * rule.windowMs;
@@ -39,8 +47,8 @@ export class MemoryRateLimiter implements RateLimiter {
     if (used + 1 > rule.limit) {
       return { allowed: false, limit: rule.limit, remaining: 0, retryAfterMs: this.retryAfter(w, rule, now) };
     }
-    w.current += 1;
-    return { allowed: true, limit: rule.limit, remaining: Math.max(0, Math.floor(rule.limit - used - 1)), retryAfterMs: 0 };
+    if (count) w.current += 1;
+    return { allowed: true, limit: rule.limit, remaining: Math.max(0, Math.floor(rule.limit - used - (count ? 1 : 0))), retryAfterMs: 0 };
   }
 
   async ping(): Promise<boolean> {

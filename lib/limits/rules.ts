@@ -11,6 +11,18 @@ const BASE = {
   chat: { limit: 20, windowMs: 60_000 },
   chatDaily: { limit: 500, windowMs: 24 * 60 * 60_000 },
   run: { limit: 30, windowMs: 60_000 },
+  // Saving is one request per message and version, and a busy session makes many.
+  projects: { limit: 600, windowMs: 60_000 },
+  export: { limit: 30, windowMs: 60_000 },
+  shares: { limit: 60, windowMs: 60_000 },
+  keys: { limit: 30, windowMs: 60_000 },
+  sandboxes: { limit: 60, windowMs: 60_000 },
+  // Anonymous viewers of a share link, per client address…
+  shareView: { limit: 60, windowMs: 60_000 },
+  shareRun: { limit: 10, windowMs: 60_000 },
+  // …and wrong tokens: after this many in a window, every share lookup from that address waits.
+  shareMiss: { limit: 10, windowMs: 10 * 60_000 },
+  authCallback: { limit: 30, windowMs: 60_000 },
 } satisfies Record<string, Omit<RateRule, "name">>;
 
 export type RuleName = keyof typeof BASE;

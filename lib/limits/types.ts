@@ -17,6 +17,8 @@ export interface RateDecision {
 export interface RateLimiter {
   readonly name: string;
   consume(key: string, rule: RateRule): Promise<RateDecision>;
+  /** The decision `consume` would make, without counting a request. */
+  peek(key: string, rule: RateRule): Promise<RateDecision>;
   /** Readiness for /api/health. */
   ping(): Promise<boolean>;
 }

@@ -18,6 +18,7 @@ export interface PublishedPreview {
   token: string;
   sandboxId: string;
   ownerId: string;
+  projectId: string;
   /** A static build's files, copied out of the sandbox… */
   files: Map<string, PreviewFile>;
   /** …or the host side of a unix socket relaying to a server inside the sandbox. */
@@ -77,6 +78,7 @@ export class PreviewStore {
       token: randomBytes(32).toString("base64url"),
       sandboxId: sandbox.info.id,
       ownerId: sandbox.info.ownerId,
+      projectId: sandbox.info.projectId,
       files,
       bytes,
       expiresAt: this.now() + TTL_MS,
@@ -86,12 +88,13 @@ export class PreviewStore {
   }
 
   /** Publish a server running in the sandbox, reached through the relay's unix socket. */
-  publishServer(info: { id: string; ownerId: string }, socketPath: string): PublishedPreview {
+  publishServer(info: { id: string; ownerId: string; projectId: string }, socketPath: string): PublishedPreview {
     for (const [token, p] of this.previews) if (p.socketPath === socketPath) this.previews.delete(token);
     const preview: PublishedPreview = {
       token: randomBytes(32).toString("base64url"),
       sandboxId: info.id,
       ownerId: info.ownerId,
+      projectId: info.projectId,
       files: new Map(),
       socketPath,
       bytes: 0,
@@ -110,6 +113,27 @@ export class PreviewStore {
       return undefined;
     }
     return preview;
+  }
+
+  /**
+   * Put back a preview kept in the database (after a restart), under the token it was published
+   * with; it lives until the stored expiry.
+   */
+  restore(token: string, stored: { sandboxId: string; ownerId: string; projectId: string; files: Map<string, Uint8Array>; expiresAt: Date }): PublishedPreview {
+    const files = new Map<string, PreviewFile>();
+    let bytes = 0;
+    for (const [name, body] of stored.files) {
+      files.set(name, { body, contentType: contentTypeOf(name) });
+      bytes += body.byteLength;
+    }
+    const preview: PublishedPreview = { token, sandboxId: stored.sandboxId, ownerId: stored.ownerId, projectId: stored.projectId, files, bytes, expiresAt: Math.min(stored.expiresAt.getTime(), this.now() + TTL_MS) };
+    this.previews.set(token, preview);
+    return preview;
+  }
+
+  /** Close every preview of one user's project (it was deleted). */
+  revokeProject(ownerId: string, projectId: string): void {
+    for (const [token, preview] of this.previews) if (preview.ownerId === ownerId && preview.projectId === projectId) this.previews.delete(token);
   }
 
   revokeSandbox(sandboxId: string): void {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RunResult } from "../fragment/protocol";
 import { dependenciesSchema, fileSetSchema, FRAGMENT_LIMITS, safePath } from "../fragment/schema";
 
 /**
@@ -86,17 +87,7 @@ export type SavedVersion = z.output<typeof savedVersionSchema>;
 export interface LastRun {
   version: number;
   at: string;
-  result:
-    | { kind: "preview"; url: string; sandboxId: string; durationMs: number }
-    | {
-        kind: "execution";
-        sandboxId: string;
-        stdout: string;
-        stderr: string;
-        results: unknown[];
-        error?: { name: string; value: string; traceback: string };
-        durationMs: number;
-      };
+  result: RunResult;
 }
 
 export interface ProjectSummary {

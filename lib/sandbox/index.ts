@@ -10,7 +10,8 @@ import { runTemplates } from "./run-templates";
 import type { Sandbox, SandboxProvider } from "./types";
 
 export type { Sandbox, SandboxProvider } from "./types";
-export { runProject, RunError, type RunOptions } from "./run";
+export { runProject, RunError, SANDBOX_TTL_MS, type RunOptions } from "./run";
+export { streamRun } from "./run-stream";
 
 let current: SandboxProvider | undefined;
 

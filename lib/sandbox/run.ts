@@ -31,7 +31,7 @@ export interface RunOptions {
 }
 
 /** A project's sandbox lives this long after its last run. */
-const SANDBOX_TTL_MS = 15 * 60_000;
+export const SANDBOX_TTL_MS = 15 * 60_000;
 
 // One run per project at a time, so two quick runs cannot race to create two sandboxes or
 // interleave their writes; a later run waits for the earlier one.

@@ -40,6 +40,12 @@ async function expectRefused(res: APIResponse, status: number, message: RegExp, 
 }
 
 test.describe("builder endpoints refuse bad input", () => {
+  // The endpoints serve only the caller's saved projects; this one is the attacker's own.
+  test.beforeAll(async ({ request }) => {
+    const res = await request.post("/api/projects", { headers, data: { id: "p-attack", title: "Attack surface" } });
+    expect([200, 201]).toContain(res.status());
+  });
+
   test("unknown model id → 400 naming it", async ({ request }) => {
     const res = await request.post("/api/chat", { headers, data: chat({ model: "openai:gpt-imaginary" }) });
     await expectRefused(res, 400, /gpt-imaginary/);

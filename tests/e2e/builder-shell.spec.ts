@@ -137,11 +137,12 @@ test("renders the whole workspace with every landmark and empty state", async ({
   await expect(page.getByTestId("preview-empty")).toBeHidden();
 });
 
-test("keyboard focus order: skip link, header, chat, workspace tabs", async ({ page }) => {
+test("keyboard focus order: skip link, header, projects, chat, workspace tabs", async ({ page }) => {
   await openBuilder(page);
 
   const order: (string | null)[] = [];
-  for (let i = 0; i < 30; i++) {
+  // Each saved project in the list is one stop (plus its rename and delete while it has focus).
+  for (let i = 0; i < 300; i++) {
     await page.keyboard.press("Tab");
     order.push(await activeTestId(page));
     if (order.at(-1) === "tab-code") break;
@@ -149,12 +150,14 @@ test("keyboard focus order: skip link, header, chat, workspace tabs", async ({ p
 
   expect(order[0], `focus order: ${order.join(" → ")}`).toBe("skip-link");
   const themeToggle = order.indexOf("theme-toggle");
+  const projects = order.indexOf("sidebar-new-project");
   const firstExample = order.indexOf("example-prompt");
   const chatInput = order.indexOf("chat-input");
   const codeTab = order.indexOf("tab-code");
   const sequence = `focus order: ${order.join(" → ")}`;
   expect(themeToggle, sequence).toBeGreaterThan(0);
-  expect(firstExample, sequence).toBeGreaterThan(themeToggle);
+  expect(projects, sequence).toBeGreaterThan(themeToggle);
+  expect(firstExample, sequence).toBeGreaterThan(projects);
   expect(chatInput, sequence).toBeGreaterThan(firstExample);
   expect(codeTab, sequence).toBeGreaterThan(chatInput);
   expect(order.filter((id) => id === "example-prompt")).toHaveLength(4);

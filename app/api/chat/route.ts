@@ -1,6 +1,9 @@
-import { resolveModel, streamFragment } from "@/lib/ai";
+import { providerOfModel, resolveModel, streamFragment } from "@/lib/ai";
+import { orm } from "@/lib/db/client";
+import { requireProject } from "@/lib/db/queries";
 import { AppError } from "@/lib/errors";
 import { decodeImage } from "@/lib/http/images";
+import { keptKey } from "@/lib/keys";
 import { ndjsonResponse } from "@/lib/http/ndjson";
 import { route } from "@/lib/http/route";
 import { rateLimiter, rateRule } from "@/lib/limits";
@@ -13,6 +16,8 @@ export const POST = route({
   maxBodyHint: `Images are capped at ${CHAT_LIMITS.maxImageBytes / 1048576} MiB each and ${CHAT_LIMITS.maxImagesPerRequest} per request.`,
   rateLimit: () => rateRule("chat"),
   handler: async ({ body, request, requestId, principal }) => {
+    // The project must be the caller's (and saved): another user's id is simply not found.
+    await requireProject(await orm(), principal.userId, body.projectId);
     const templates = templateInfos();
     if (body.template !== "auto" && !templates.some((t) => t.id === body.template)) {
       throw new AppError("bad_request:validation", `Unknown template "${body.template}". Choose one of: ${templates.map((t) => t.id).join(", ")}, or Auto.`);
@@ -28,7 +33,11 @@ export const POST = route({
         data: decodeImage(img.data, img.mediaType, CHAT_LIMITS.maxImageBytes, `messages.${i}.images.${j}`),
       })),
     }));
-    const model = await resolveModel(body.model, { apiKey: body.apiKey, baseUrl: body.baseUrl });
+    // A key the user keeps for this provider goes with their request (and only theirs); a key sent
+    // with the request itself wins, and a custom base URL never gets a kept one.
+    const provider = providerOfModel(body.model);
+    const kept = !body.apiKey && !body.baseUrl && provider ? await keptKey(principal.userId, provider) : undefined;
+    const model = await resolveModel(body.model, { apiKey: body.apiKey ?? kept, baseUrl: body.baseUrl });
     if (messages.some((m) => m.images?.length) && !model.info.multimodal) {
       throw new AppError("bad_request:validation", `${model.info.label} does not accept images. Remove the image or pick a model marked "images".`);
     }

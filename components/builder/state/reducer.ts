@@ -72,6 +72,8 @@ export interface BuilderState {
 export type BuilderAction =
   | { type: "project/load"; project: Project }
   | { type: "project/reset"; project: Project }
+  | { type: "project/open"; project: Project }
+  | { type: "project/rename"; title: string; now: string }
   | { type: "message/user"; message: BuilderMessage; now: string }
   | { type: "turn/start"; turn: Omit<Turn, "baseVersion">; now: string }
   | { type: "turn/meta"; model: { id: string; label: string }; mode: OutputMode }
@@ -109,6 +111,17 @@ export function initialBuilderState(project: Project): BuilderState {
     tab: "code",
     notice: null,
   };
+}
+
+/**
+ * A saved project as it opens: its last run shown again when it ran the version now current (the
+ * server kept the result), the first file open.
+ */
+export function openedState(project: Project): BuilderState {
+  const state = { ...initialBuilderState(project), activePath: pickActivePath(undefined, project) };
+  const last = project.lastRun;
+  if (!last || last.version !== project.currentVersion || !versionOf(project, last.version)) return state;
+  return { ...state, run: { status: "done", result: last.result, output: "", version: last.version }, runVersion: last.version, tab: "preview" };
 }
 
 export const STOPPED_ERROR: StreamError = {
@@ -176,9 +189,16 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
     case "project/load":
       // Work started before the saved project arrived wins over it.
       if (hasContent(state.project)) return state;
-      return { ...initialBuilderState(action.project), notice: state.notice, activePath: pickActivePath(undefined, action.project) };
+      return { ...openedState(action.project), notice: state.notice };
+    case "project/open":
+      return openedState(action.project);
     case "project/reset":
       return initialBuilderState(action.project);
+    case "project/rename": {
+      const title = action.title.trim();
+      if (!title || title === state.project.title) return state;
+      return { ...state, project: { ...state.project, title, updatedAt: action.now } };
+    }
     case "message/user": {
       const project = appendMessage(state.project, action.message, action.now);
       return { ...state, project, autofix: action.message.autoFix ? state.autofix : initialAutoFix };

@@ -7,4 +7,5 @@ export * from "./sandboxes";
 export * from "./previews";
 export * from "./shares";
 export * from "./keys";
+export * from "./maintenance";
 export { hashToken, newToken } from "./tokens";

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, gt, ne } from "drizzle-orm";
+import { and, eq, gt, isNull, ne } from "drizzle-orm";
 import { unzipSync, zipSync } from "fflate";
 import type { Orm } from "../open";
-import { previews } from "../schema";
+import { previews, projects } from "../schema";
 import { hashToken } from "./tokens";
 
 /**
@@ -48,11 +48,14 @@ export async function savePreview(
 
 /** The live preview behind a token, or null (unknown, expired, or its project deleted). */
 export async function loadPreview(db: Orm, token: string): Promise<StoredPreview | null> {
-  const [row] = await db
-    .select()
+  const [found] = await db
+    .select({ row: previews })
     .from(previews)
+    // A deleted project's preview closes at once, not when the purge comes.
+    .innerJoin(projects, and(eq(projects.ownerId, previews.ownerId), eq(projects.id, previews.projectId), isNull(projects.deletedAt)))
     .where(and(eq(previews.tokenHash, hashToken(token)), gt(previews.expiresAt, new Date())));
-  if (!row) return null;
+  if (!found) return null;
+  const row = found.row;
   const files = new Map(Object.entries(unzipSync(new Uint8Array(row.archive))));
   return { ownerId: row.ownerId, projectId: row.projectId, sandboxId: row.sandboxId, version: row.version, files, bytes: row.bytes, expiresAt: row.expiresAt };
 }

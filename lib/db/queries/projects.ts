@@ -1,9 +1,10 @@
 import "server-only";
-import { and, desc, eq, gt, ilike, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, ilike, isNotNull, isNull, sql } from "drizzle-orm";
 import { AppError } from "../../errors";
 import { PROJECT_LIMITS, type LastRun, type ProjectSummary } from "../../projects/schema";
 import type { Orm } from "../open";
 import { projects, versions } from "../schema";
+import { purgeDeletedProjects } from "./maintenance";
 
 /**
  * Projects of one user. Every function takes the user id and every statement filters on it, so a
@@ -160,17 +161,6 @@ export async function restoreProject(db: Orm, userId: string, projectId: string)
     .returning({ id: projects.id });
   if (rows.length === 0) throw projectNotFound();
   return (await findProject(db, userId, projectId))!;
-}
-
-/** Remove deleted projects whose undo window has passed (cascading to everything under them). */
-export async function purgeDeletedProjects(db: Orm, userId?: string): Promise<number> {
-  const cutoff = new Date(Date.now() - PROJECT_LIMITS.undoDeleteMs);
-  const old = and(isNotNull(projects.deletedAt), lt(projects.deletedAt, cutoff));
-  const rows = await db
-    .delete(projects)
-    .where(userId ? and(eq(projects.ownerId, userId), old) : old)
-    .returning({ id: projects.id });
-  return rows.length;
 }
 
 /** Remember what the last run of a version showed, so reopening the project shows it again. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Orm } from "../open";
 import { sandboxes } from "../schema";
 
@@ -53,21 +53,6 @@ export async function markSandboxEnded(db: Orm, userId: string, sandboxId: strin
     .update(sandboxes)
     .set({ status: "ended", endedAt: new Date() })
     .where(and(eq(sandboxes.ownerId, userId), eq(sandboxes.id, sandboxId)));
-}
-
-/**
- * At start-up: sandboxes of a provider that does not outlive the server (the local one) are gone,
- * and expired ones of any provider have been reaped.
- */
-export async function endStaleSandboxes(db: Orm, options: { provider?: string } = {}): Promise<number> {
-  const now = new Date();
-  const stale = options.provider ? eq(sandboxes.provider, options.provider) : lt(sandboxes.expiresAt, now);
-  const rows = await db
-    .update(sandboxes)
-    .set({ status: "ended", endedAt: now })
-    .where(and(eq(sandboxes.status, "running"), stale))
-    .returning({ id: sandboxes.id });
-  return rows.length;
 }
 
 function toRecord(row: typeof sandboxes.$inferSelect): SandboxRecord {

@@ -3,6 +3,7 @@ import { route } from "@/lib/http/route";
 import { ownOrigin } from "@/lib/http/origin";
 import { rateRule } from "@/lib/limits";
 import { previewHeaders, previewStore, respondPreview } from "@/lib/preview";
+import { findPreview } from "@/lib/projects/server";
 import { previewParams } from "./schema";
 
 /**
@@ -20,6 +21,8 @@ export const GET = route({
     if (!params.path && !new URL(request.url).pathname.endsWith("/")) {
       return new Response(null, { status: 308, headers: { location: `/preview/${params.token}/`, ...previewHeaders(appOrigin) } });
     }
+    // A kept preview (its project's last run, from before a restart) is brought back first.
+    await findPreview(params.token);
     return respondPreview(previewStore(), params.token, (params.path ?? []).join("/"), request, appOrigin);
   },
 });

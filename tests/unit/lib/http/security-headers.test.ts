@@ -10,9 +10,10 @@ describe("security headers", () => {
   });
 
   it("derives connect-src and frame-src from configuration", () => {
-    const sources = cspSourcesFromEnv({ PREVIEW_ORIGIN: "https://preview.example" }, { connect: ["https://proj.supabase.co"], frame: ["https://*.e2b.app"] });
+    const sources = cspSourcesFromEnv({ PREVIEW_ORIGIN: "https://preview.example", NEXT_PUBLIC_SUPABASE_URL: "https://proj.supabase.co/" }, { frame: ["https://*.e2b.app"] });
     const csp = contentSecurityPolicy("n", sources);
-    expect(csp).toContain("connect-src 'self' https://proj.supabase.co");
+    expect(csp).toContain("connect-src 'self' https://proj.supabase.co https://preview.example;");
+    expect(contentSecurityPolicy("n", cspSourcesFromEnv({ PREVIEW_ORIGIN: undefined }))).toContain("connect-src 'self';");
     expect(csp).toContain("frame-src 'self' https://preview.example https://*.e2b.app");
     expect(contentSecurityPolicy("n", cspSourcesFromEnv({ PREVIEW_ORIGIN: undefined }))).toContain("frame-src 'self';");
     expect(contentSecurityPolicy("n", cspSourcesFromEnv({ PREVIEW_ORIGIN: undefined, E2B_API_KEY: "k" }))).toContain("frame-src 'self' https://*.e2b.app;");

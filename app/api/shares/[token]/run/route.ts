@@ -1,0 +1,31 @@
+import { AppError } from "@/lib/errors";
+import { route } from "@/lib/http/route";
+import { rateLimiter, rateRule } from "@/lib/limits";
+import { lookupShare } from "@/lib/projects/shares";
+import { sandboxProvider, streamRun } from "@/lib/sandbox";
+import { shareTokenParams } from "./schema";
+
+/**
+ * Run a shared version for an anonymous viewer, in a fresh sandbox owned by the person who shared
+ * it and counted against their run limit. One sandbox per link, reused by its viewers.
+ */
+export const POST = route({
+  auth: "none",
+  params: shareTokenParams,
+  rateLimit: () => rateRule("shareRun"),
+  handler: async ({ params, request, requestId, clientIp }) => {
+    const found = await lookupShare(params.token, clientIp);
+    if (found.status === "rate_limited") {
+      throw new AppError("rate_limit:exceeded", `Too many wrong share links from this address. Try again in ${found.retryAfterSeconds} s.`, {
+        headers: { "Retry-After": String(found.retryAfterSeconds) },
+      });
+    }
+    if (found.status === "not_found") throw new AppError("not_found", "This share link does not exist, has expired or was revoked.");
+    const { share } = found;
+    const owner = await rateLimiter().consume(`user:${share.ownerId}`, rateRule("run"));
+    if (!owner.allowed) throw new AppError("rate_limit:quota", "This link has been run too often in the last minute. Try again shortly.");
+    const { template, files, dependencies, entry, port } = share.version;
+    const state = { template, files, dependencies, entry, port };
+    return streamRun(request, requestId, { provider: sandboxProvider(), ownerId: share.ownerId, projectId: `share-${share.id}`, state });
+  },
+});

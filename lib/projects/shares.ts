@@ -1,0 +1,31 @@
+import "server-only";
+import { orm } from "../db/client";
+import { resolveShare, type ResolvedShare } from "../db/queries";
+import { rateLimiter, rateRule } from "../limits";
+import { securityEvent } from "../log";
+
+/**
+ * Opening a share link by its token, for anonymous viewers. Wrong tokens are counted per client
+ * address; past the limit every lookup from that address waits, right token or not, so guessing
+ * gains nothing by being fast.
+ */
+
+export type ShareLookup = { status: "ok"; share: ResolvedShare } | { status: "not_found" } | { status: "rate_limited"; retryAfterSeconds: number };
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export async function lookupShare(token: string, clientIp: string): Promise<ShareLookup> {
+  const subject = `ip:${clientIp}`;
+  const rule = rateRule("shareMiss");
+  const limiter = rateLimiter();
+  const standing = await limiter.peek(subject, rule);
+  if (!standing.allowed) {
+    securityEvent("ratelimit.blocked", { rule: rule.name, subject: "ip", clientIp });
+    return { status: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(standing.retryAfterMs / 1000)) };
+  }
+  const share = TOKEN.test(token) ? await resolveShare(await orm(), token) : null;
+  if (share) return { status: "ok", share };
+  await limiter.consume(subject, rule);
+  securityEvent("share.not_found", { clientIp });
+  return { status: "not_found" };
+}
