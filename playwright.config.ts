@@ -4,6 +4,9 @@ const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 const NO_MODEL_PORT = Number(process.env.E2E_NO_MODEL_PORT ?? 3212);
 export const NO_MODEL_URL = `http://127.0.0.1:${NO_MODEL_PORT}`;
+const AUTH_PORT = Number(process.env.E2E_AUTH_PORT ?? 3214);
+export const AUTH_URL = `http://127.0.0.1:${AUTH_PORT}`;
+export const SUPABASE_FAKE_URL = `http://127.0.0.1:${process.env.E2E_AUTH_FAKE_PORT ?? 3215}`;
 
 // Debian's Chromium, never a downloaded browser. The flags keep it from calling home.
 const chromium = {
@@ -26,7 +29,11 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", testIgnore: /exhaustion\.spec\.ts|no-model\.spec\.ts/ },
+    { name: "chromium", testIgnore: /exhaustion\.spec\.ts|no-model\.spec\.ts|auth-.*\.spec\.ts|restart\.spec\.ts/ },
+    // The same build with Supabase sign-in, against a loopback server speaking Supabase Auth.
+    { name: "auth", testMatch: /auth-.*\.spec\.ts/, use: { baseURL: AUTH_URL } },
+    // Starts and kills servers of its own (restart, SIGKILL during a save).
+    { name: "restart", testMatch: /restart\.spec\.ts/ },
     // The same build with no model provider configured: the setup guide and the gallery.
     { name: "no-model", testMatch: /no-model\.spec\.ts/, use: { baseURL: NO_MODEL_URL } },
     // Exhausts rate limits, so it runs after everything else has had its requests.
@@ -36,6 +43,14 @@ export default defineConfig({
     {
       command: "node scripts/e2e-server.mjs",
       url: `${BASE_URL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 240_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: "node scripts/e2e-server.mjs --auth",
+      url: `${AUTH_URL}/api/health`,
       reuseExistingServer: false,
       timeout: 240_000,
       stdout: "pipe",

@@ -1,14 +1,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-const LOG = path.join(process.cwd(), ".data", "e2e", "server.log");
+/** The JSON logs of the e2e servers scripts/e2e-server.mjs starts (one data dir each). */
+export type ServerName = "e2e" | "e2e-auth" | "e2e-no-model";
 
-/** Lines of the e2e server's JSON log that carry this request id (waiting briefly for the flush). */
-export async function logLinesFor(requestId: string, timeoutMs = 2_000): Promise<Record<string, unknown>[]> {
+const logOf = (server: ServerName) => path.join(process.cwd(), ".data", server, "server.log");
+
+/** Lines of an e2e server's JSON log that carry this request id (waiting briefly for the flush). */
+export async function logLinesFor(requestId: string, timeoutMs = 2_000, server: ServerName = "e2e"): Promise<Record<string, unknown>[]> {
   const deadline = Date.now() + timeoutMs;
   let found: Record<string, unknown>[] = [];
   do {
-    found = readFileSync(LOG, "utf8")
+    found = readFileSync(logOf(server), "utf8")
       .split("\n")
       .filter((l) => l.startsWith("{") && l.includes(requestId))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -18,6 +21,6 @@ export async function logLinesFor(requestId: string, timeoutMs = 2_000): Promise
   return found;
 }
 
-export function serverLog(): string {
-  return readFileSync(LOG, "utf8");
+export function serverLog(server: ServerName = "e2e"): string {
+  return readFileSync(logOf(server), "utf8");
 }
