@@ -133,10 +133,12 @@ export function CodeView({
             >
               <FileArchive aria-hidden className="size-3.5" />
             </Button>
-            <Button size="sm" data-testid="run-button" disabled={runBlocked} title={runTitle} onClick={onRun} className="ml-1 h-7 gap-1.5 px-2.5">
-              {running ? <Loader2 aria-hidden className="size-3.5 animate-spin" /> : <Play aria-hidden className="size-3.5" />}
-              {running ? "Running…" : "Run"}
-            </Button>
+            {onRun ? (
+              <Button size="sm" data-testid="run-button" disabled={runBlocked} title={runTitle} onClick={onRun} className="ml-1 h-7 gap-1.5 px-2.5">
+                {running ? <Loader2 aria-hidden className="size-3.5 animate-spin" /> : <Play aria-hidden className="size-3.5" />}
+                {running ? "Running…" : "Run"}
+              </Button>
+            ) : null}
           </div>
         </div>
         {files.length === 0 ? (

@@ -19,7 +19,7 @@ const BASE = {
   sandboxes: { limit: 60, windowMs: 60_000 },
   // Anonymous viewers of a share link, per client address…
   shareView: { limit: 60, windowMs: 60_000 },
-  shareRun: { limit: 10, windowMs: 60_000 },
+  shareRun: { limit: 20, windowMs: 60_000 },
   // …and wrong tokens: after this many in a window, every share lookup from that address waits.
   shareMiss: { limit: 10, windowMs: 10 * 60_000 },
   authCallback: { limit: 30, windowMs: 60_000 },

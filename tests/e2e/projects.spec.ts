@@ -1,0 +1,162 @@
+import { unzipSync } from "fflate";
+import { expect, test, type Page } from "@playwright/test";
+import { BASE_URL } from "../../playwright.config";
+
+/*
+ * Projects kept by the server, through the UI (local mode): the sidebar lists them newest first,
+ * searches, renames, opens, deletes with a 10 s undo; a version exports as a ZIP that says how to
+ * run it; a share link shows one version read-only and runs it, until revoked; API keys are kept
+ * sealed and shown only by their last 4 characters.
+ */
+
+test.describe.configure({ mode: "serial", timeout: 90_000 });
+
+const previewFrame = (page: Page) => page.frameLocator('[data-testid="preview-frame"]');
+const sidebarItem = (page: Page, title: string | RegExp) => page.getByTestId("project-list").getByTestId("project-item").filter({ hasText: title });
+
+/** A new project built from an example of the gallery (no model call), saved on the server. */
+async function projectFromExample(page: Page, example: string, title: string): Promise<string> {
+  await page.goto("/");
+  await expect(page.getByTestId("chat-panel")).toHaveAttribute("data-hydrated", "true");
+  await page.getByTestId("open-examples").click();
+  await page.getByTestId("examples-gallery").locator(`[data-example-id="${example}"]`).getByTestId("example-run").click();
+  await expect(page).toHaveURL(/\/p\/[A-Za-z0-9_-]+$/);
+  await expect(sidebarItem(page, title)).toBeVisible();
+  return page.url().split("/p/")[1]!;
+}
+
+test("the sidebar lists projects newest first, searches, renames, opens, and deletes with undo", async ({ page }) => {
+  const memory = await projectFromExample(page, "html-memory-game", "Memory");
+  await expect(previewFrame(page).locator("body")).toContainText(/memory/i, { timeout: 45_000 });
+  const orders = await projectFromExample(page, "python-orders-table", "Orders");
+
+  // Newest first.
+  const titles = await page.getByTestId("project-list").getByTestId("project-title-item").allTextContents();
+  expect(titles.findIndex((t) => /orders/i.test(t))).toBeLessThan(titles.findIndex((t) => /memory/i.test(t)));
+
+  // Search by title.
+  await page.getByTestId("project-search").fill("memo");
+  await expect(sidebarItem(page, /orders/i)).toHaveCount(0);
+  await expect(sidebarItem(page, /memory/i).first()).toBeVisible();
+  await page.getByTestId("project-search").fill("no project is called this");
+  await expect(page.getByTestId("project-list-empty")).toBeVisible();
+  await page.getByTestId("project-search").fill("");
+
+  // Open the other project from the list: its chat and address come with it.
+  await page.locator(`[data-project-id="${memory}"]`).getByTestId("project-open").click();
+  await expect(page).toHaveURL(new RegExp(`/p/${memory}$`));
+  await expect(page.getByTestId("message-assistant").first()).toContainText(/memory/i);
+
+  // Rename the open project in place; the header and a reload agree.
+  const item = page.locator(`[data-project-id="${memory}"]`);
+  await item.hover();
+  await item.getByTestId("project-rename").click();
+  await page.getByTestId("project-rename-input").fill("Pairs for the kids");
+  await page.getByTestId("project-rename-input").press("Enter");
+  await expect(page.getByTestId("project-title")).toHaveText("Pairs for the kids");
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("project-title")).toHaveText("Pairs for the kids", { timeout: 2_000 });
+  }).toPass({ timeout: 10_000 });
+  await expect(sidebarItem(page, "Pairs for the kids")).toBeVisible();
+
+  // Delete the other one, then undo.
+  const other = page.locator(`[data-project-id="${orders}"]`);
+  await other.hover();
+  await other.getByTestId("project-delete").click();
+  await expect(page.locator(`[data-project-id="${orders}"]`)).toHaveCount(0);
+  await expect(page.getByTestId("undo-delete")).toContainText(/orders/i);
+  expect((await page.request.get(`/api/projects/${orders}`)).status()).toBe(404);
+  await page.getByTestId("undo-delete-button").click();
+  await expect(page.locator(`[data-project-id="${orders}"]`)).toBeVisible();
+  expect((await page.request.get(`/api/projects/${orders}`)).status()).toBe(200);
+
+  // Delete for good: past the undo window it cannot come back.
+  await page.locator(`[data-project-id="${orders}"]`).hover();
+  await page.locator(`[data-project-id="${orders}"]`).getByTestId("project-delete").click();
+  await expect(page.getByTestId("undo-delete")).toBeVisible();
+  await expect(page.getByTestId("undo-delete")).toBeHidden({ timeout: 12_000 });
+  await page.waitForTimeout(500);
+  const late = await page.request.post(`/api/projects/${orders}/restore`, { headers: { origin: BASE_URL } });
+  expect(late.status()).toBe(404);
+  await page.reload();
+  await expect(page.locator(`[data-project-id="${orders}"]`)).toHaveCount(0);
+});
+
+test("a project's address that does not exist says so and starts a new one", async ({ page }) => {
+  await page.goto("/p/no-such-project");
+  await expect(page.getByTestId("storage-notice")).toContainText("was not found");
+  await expect(page.getByTestId("chat-input")).toBeVisible();
+});
+
+test("export: a version downloads as a ZIP with its files and a README that says how to run it", async ({ page }) => {
+  await projectFromExample(page, "html-memory-game", "Memory");
+  const download = page.waitForEvent("download");
+  await page.getByTestId("export-zip").click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^memory[a-z0-9-]*-v1\.zip$/);
+  const entries = unzipSync(new Uint8Array(await (await import("node:fs/promises")).readFile((await file.path())!)));
+  const names = Object.keys(entries);
+  const readme = names.find((n) => /\/README\.md$/.test(n))!;
+  expect(readme).toBeDefined();
+  expect(names.some((n) => /\/index\.html$/.test(n))).toBe(true);
+  expect(names.every((n) => !n.startsWith("/") && !n.includes(".."))).toBe(true);
+  expect(new TextDecoder().decode(entries[readme])).toMatch(/index\.html/);
+});
+
+test("share: a read-only link opens the version and runs it for anyone; revoked, it is 404", async ({ page, browser }) => {
+  await projectFromExample(page, "html-memory-game", "Memory");
+  await page.getByTestId("share-open").click();
+  const dialog = page.getByTestId("share-dialog");
+  await expect(dialog).toBeVisible();
+  await page.getByTestId("share-days").selectOption("1");
+  await page.getByTestId("share-create").click();
+  const url = await page.getByTestId("share-url").inputValue();
+  expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+  await expect(page.getByTestId("share-item")).toHaveCount(1);
+
+  // Someone else, with no session of any kind.
+  const stranger = await browser.newContext();
+  const view = await stranger.newPage();
+  const response = await view.goto(url);
+  expect(response?.status()).toBe(200);
+  await expect(view.getByTestId("share-title")).toContainText(/memory/i);
+  await expect(view.getByTestId("share-meta")).toContainText("read-only");
+  await expect(view.getByTestId("file-tree-item").filter({ hasText: "index.html" })).toBeVisible();
+  // Nothing there can change the project.
+  await expect(view.getByTestId("run-button")).toHaveCount(0);
+  await view.getByTestId("file-tree-item").filter({ hasText: "index.html" }).click();
+  await expect(view.locator('[data-testid="code-editor"] .cm-content')).toHaveAttribute("contenteditable", "false");
+  await view.getByTestId("share-run").click();
+  await expect(view.frameLocator('[data-testid="preview-frame"]').locator("body")).toContainText(/memory/i, { timeout: 45_000 });
+
+  // Revoke: the link is dead at once.
+  await page.getByTestId("share-revoke").click();
+  await expect(page.getByTestId("share-item")).toHaveCount(0);
+  expect((await view.goto(url))?.status()).toBe(404);
+  const run = await view.request.post(`${url.replace("/s/", "/api/shares/")}/run`, { headers: { origin: BASE_URL, "content-type": "application/json" }, data: {} });
+  expect(run.status()).toBe(404);
+  await stranger.close();
+});
+
+test("API keys are kept sealed and shown only by their last 4 characters", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("keys-open").click();
+  const dialog = page.getByTestId("keys-dialog");
+  await expect(dialog).toBeVisible();
+  await page.getByTestId("key-provider").selectOption("openai");
+  await page.getByTestId("key-input").fill("sk-test-e2e-000000000000000009876");
+  await page.getByTestId("key-save").click();
+  await expect(page.getByTestId("key-item")).toContainText("••••9876");
+  await expect(dialog).not.toContainText("sk-test-e2e");
+  const listed = await (await page.request.get("/api/keys")).text();
+  expect(listed).toContain("9876");
+  expect(listed).not.toContain("sk-test-e2e");
+  // OpenAI's models are on offer now, with the user's own key.
+  await page.reload();
+  await expect(page.getByTestId("model-picker").locator("option", { hasText: /gpt/i }).first()).toBeAttached();
+  await page.getByTestId("keys-open").click();
+  await page.getByTestId("key-delete").click();
+  await expect(page.getByTestId("key-item")).toHaveCount(0);
+  expect((await (await page.request.get("/api/keys")).json()).keys).toEqual([]);
+});
