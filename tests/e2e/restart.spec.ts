@@ -184,3 +184,30 @@ test("SIGKILL while saving a version leaves all of it or none of it (Postgres)",
     await admin.end();
   }
 });
+
+test("local mode binds a network interface only with the override, and warns; with sign-in configured it binds and requires it", async ({ request }) => {
+  const open = ownServer({ port: 3219, name: "bind-override", env: { HOSTNAME: "0.0.0.0", ALLOW_UNAUTHENTICATED_NETWORK: "1" } });
+  await open.start();
+  try {
+    expect(open.output()).toContain("WARNING: anyone who can reach this address is that user");
+  } finally {
+    await open.stop();
+  }
+  // Supabase configured (its URL need not answer for the server to start): sign-in is required.
+  const authed = ownServer({
+    port: 3219,
+    name: "bind-auth",
+    env: { HOSTNAME: "0.0.0.0", NEXT_PUBLIC_SUPABASE_URL: "http://127.0.0.1:9", NEXT_PUBLIC_SUPABASE_ANON_KEY: "anon-key-for-a-server-that-is-not-there" },
+  });
+  await authed.start();
+  try {
+    expect(authed.output()).toContain("sign-in required");
+    expect(authed.output()).not.toContain("WARNING");
+    expect((await request.get(`${authed.url}/api/projects`)).status()).toBe(401);
+    const page = await request.get(`${authed.url}/`, { maxRedirects: 0 });
+    expect(page.status()).toBe(303);
+    expect(page.headers()["location"]).toContain("/sign-in");
+  } finally {
+    await authed.stop();
+  }
+});

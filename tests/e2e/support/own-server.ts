@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, rmSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -17,9 +17,11 @@ export interface OwnServer {
   /** SIGKILL: no shutdown code runs. */
   kill(): Promise<void>;
   readonly pid: number | undefined;
+  /** What the server has printed so far (its start-up summary goes to stdout). */
+  output(): string;
 }
 
-export function ownServer(options: { port: number; name: string; databaseUrl?: string }): OwnServer {
+export function ownServer(options: { port: number; name: string; databaseUrl?: string; env?: Record<string, string> }): OwnServer {
   const dataDir = path.join(process.cwd(), ".data", `e2e-${options.name}`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -34,6 +36,7 @@ export function ownServer(options: { port: number; name: string; databaseUrl?: s
     get pid() {
       return child?.pid;
     },
+    output: () => readFileSync(path.join(dataDir, "server.log"), "utf8"),
     async start() {
       const log = openSync(path.join(dataDir, "server.log"), "a");
       child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "serve.ts")], {
@@ -49,6 +52,7 @@ export function ownServer(options: { port: number; name: string; databaseUrl?: s
           LOG_LEVEL: "info",
           RATE_LIMIT_SCALE: "10",
           ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+          ...options.env,
         },
       });
       const deadline = Date.now() + 90_000;

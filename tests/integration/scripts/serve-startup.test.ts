@@ -33,6 +33,16 @@ describe("start-up refuses an invalid configuration", () => {
     const result = serveWith({ HOSTNAME: "0.0.0.0", PORT: "3999" });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("HOSTNAME");
+    // The message says why and both ways out.
+    expect(result.stderr).toContain("local single-user mode");
+    expect(result.stderr).toContain("NEXT_PUBLIC_SUPABASE_URL");
     expect(result.stderr).toContain("ALLOW_UNAUTHENTICATED_NETWORK");
+    expect(result.stdout).not.toContain("is running");
+  });
+
+  it("refuses half a Supabase configuration, naming the missing variable", () => {
+    const result = serveWith({ NEXT_PUBLIC_SUPABASE_URL: "https://proj.supabase.co", PORT: "3999" });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("NEXT_PUBLIC_SUPABASE_ANON_KEY");
   });
 });
