@@ -24,7 +24,7 @@ interface AppHeaderProps {
 export function AppHeader({ projectTitle, model, preferences, onNewProject, onToggleProjects, projectsOpen, actions, account }: AppHeaderProps) {
   return (
     <header data-testid="app-header" className="flex h-14 shrink-0 items-center gap-3 border-b bg-background px-3 sm:px-4">
-      <div className="flex min-w-0 items-center gap-1.5 sm:gap-2.5">
+      <div className="flex min-w-0 flex-1 items-center gap-1.5 sm:gap-2.5">
         {onToggleProjects ? (
           <Button
             variant="ghost"
@@ -61,7 +61,7 @@ export function AppHeader({ projectTitle, model, preferences, onNewProject, onTo
           </Button>
         ) : null}
       </div>
-      <div className="ml-auto flex min-w-0 items-center gap-2 sm:gap-3">
+      <div className="flex shrink-0 items-center gap-1 sm:gap-3">
         {actions}
         <ModelStatus model={model} className="max-sm:hidden" />
         <ThemeToggle preferences={preferences} />

@@ -69,8 +69,11 @@ export async function listModels(options: { withKeysFor?: readonly string[] } = 
   return lists.flat();
 }
 
-/** Cloud providers a user may keep a key for (servers addressed by URL take no saved key). */
-export const KEYED_PROVIDERS = PROVIDER_IDS.filter((p) => PROVIDERS[p].keyVariable !== undefined);
+/**
+ * Providers a user may keep a key for: every cloud provider, and the operator's OpenAI-compatible
+ * server (a gateway that hands out per-user keys). A local Ollama takes no key.
+ */
+export const KEYED_PROVIDERS = PROVIDER_IDS.filter((p) => PROVIDERS[p].keyVariable !== undefined || p === "compatible");
 
 /** The provider part of a model id, if it names one. */
 export function providerOfModel(id: string): ProviderId | undefined {

@@ -77,12 +77,21 @@ export async function exchangeCode(cookieHeader: string | null, code: string): P
   return error ? { cookies: written, error: error.message } : { cookies: written };
 }
 
-/** A Cookie request header with `written` applied (what the page rendering next should see). */
+/**
+ * A Cookie request header with `written` applied (what the page rendering next should see). Other
+ * cookies pass through byte for byte: decoding and re-joining them could turn an encoded `;` in
+ * one value into a cookie of its own.
+ */
 export function applyCookies(cookieHeader: string | null, written: readonly CookieToSet[]): string {
-  const jar = new Map(parseCookieHeader(cookieHeader ?? "").map((c) => [c.name, c.value]));
+  const jar = new Map<string, string>();
+  for (const part of (cookieHeader ?? "").split(";")) {
+    const pair = part.trim();
+    const eq = pair.indexOf("=");
+    if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair);
+  }
   for (const c of written) {
     if (c.value === "" || c.options.maxAge === 0) jar.delete(c.name);
-    else jar.set(c.name, c.value);
+    else jar.set(c.name, `${c.name}=${encodeURIComponent(c.value)}`);
   }
-  return [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+  return [...jar.values()].join("; ");
 }

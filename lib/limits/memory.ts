@@ -48,7 +48,8 @@ export class MemoryRateLimiter implements RateLimiter {
       return { allowed: false, limit: rule.limit, remaining: 0, retryAfterMs: this.retryAfter(w, rule, now) };
     }
     if (count) w.current += 1;
-    return { allowed: true, limit: rule.limit, remaining: Math.max(0, Math.floor(rule.limit - used - (count ? 1 : 0))), retryAfterMs: 0 };
+    // A peek answers what consuming would: the budget left after this request.
+    return { allowed: true, limit: rule.limit, remaining: Math.max(0, Math.floor(rule.limit - used - 1)), retryAfterMs: 0 };
   }
 
   async ping(): Promise<boolean> {

@@ -28,6 +28,12 @@ export interface RunOptions {
   templatesDir?: string;
   /** Origin published previews are served from (PREVIEW_ORIGIN by default; "" is the app's own). */
   previewOrigin?: string;
+  /**
+   * At the owner's sandbox cap: stop the owner's sandbox of the project used longest ago to make
+   * room (the owner's own runs), or refuse with `atCapMessage` (runs on someone's behalf, such as
+   * a share link's viewers, who must not stop the owner's work).
+   */
+  atCap?: { makeRoom: true; onStopped?: (sandboxId: string) => void } | { makeRoom: false; message: string };
 }
 
 /** A project's sandbox lives this long after its last run. */
@@ -142,7 +148,23 @@ async function sandboxFor(options: RunOptions, template: RunTemplate, progress: 
     }
     progress("creating", "Starting a sandbox…");
     const create = { template: template.id, ownerId, projectId, timeoutMs: SANDBOX_TTL_MS };
-    return options.pool ? await options.pool.acquire(create) : await provider.create(create);
+    const start = () => (options.pool ? options.pool.acquire(create) : provider.create(create));
+    try {
+      return await start();
+    } catch (err) {
+      // At the per-owner cap, the sandbox of the project used longest ago makes room: the person
+      // is working here now, and the other project's sandbox comes back on its next run.
+      if (!(err instanceof AppError && err.code === "rate_limit:quota") || !options.atCap) throw err;
+      if (!options.atCap.makeRoom) throw new AppError("rate_limit:quota", options.atCap.message);
+      const oldest = (await provider.list(ownerId))
+        .filter((s) => s.projectId !== projectId && s.status === "running")
+        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())[0];
+      if (!oldest) throw err;
+      await provider.kill(oldest.id, ownerId);
+      options.atCap.onStopped?.(oldest.id);
+      progress("creating", "Stopped the sandbox of a project you used longer ago, to make room…");
+      return await start();
+    }
   } catch (err) {
     if (err instanceof AppError && err.code !== "internal") throw err;
     if (options.signal?.aborted) throw err;

@@ -39,8 +39,10 @@ test("a React example from the gallery runs and its preview is styled and intera
 });
 
 test("the chat API refuses a model id when none is configured", async ({ request, baseURL }) => {
+  const headers = { origin: baseURL!, "content-type": "application/json" };
+  expect([200, 201]).toContain((await request.post("/api/projects", { headers, data: { id: "p1", title: "No model" } })).status());
   const res = await request.post("/api/chat", {
-    headers: { origin: baseURL!, "content-type": "application/json" },
+    headers,
     data: { projectId: "p1", model: "openai:gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] },
   });
   expect(res.status()).toBe(400);

@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
 import { unzipSync } from "fflate";
 import { expect, test, type Page } from "@playwright/test";
 import { BASE_URL } from "../../playwright.config";
+import { fakeModel } from "./support/fake-model";
+import { reactFragment } from "./support/fragments";
+import { serverLog } from "./support/server-log";
 
 /*
  * Projects kept by the server, through the UI (local mode): the sidebar lists them newest first,
@@ -95,7 +99,7 @@ test("export: a version downloads as a ZIP with its files and a README that says
   await page.getByTestId("export-zip").click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^memory[a-z0-9-]*-v1\.zip$/);
-  const entries = unzipSync(new Uint8Array(await (await import("node:fs/promises")).readFile((await file.path())!)));
+  const entries = unzipSync(new Uint8Array(readFileSync((await file.path())!)));
   const names = Object.keys(entries);
   const readme = names.find((n) => /\/README\.md$/.test(n))!;
   expect(readme).toBeDefined();
@@ -159,4 +163,23 @@ test("API keys are kept sealed and shown only by their last 4 characters", async
   await page.getByTestId("key-delete").click();
   await expect(page.getByTestId("key-item")).toHaveCount(0);
   expect((await (await page.request.get("/api/keys")).json()).keys).toEqual([]);
+});
+
+test("a kept key goes with the user's own model requests, and never into the log", async ({ page }) => {
+  await fakeModel.reset();
+  await fakeModel.script({ match: "kept key card", script: { kind: "fragment", fragment: reactFragment("Made with my own key") } });
+  const kept = "sk-test-kept-key-0000000000004321";
+  const saved = await page.request.put("/api/keys/compatible", { headers: { origin: BASE_URL, "content-type": "application/json" }, data: { apiKey: kept } });
+  expect(saved.status()).toBe(200);
+  try {
+    await page.goto("/");
+    await page.getByTestId("chat-input").fill("Make a kept key card");
+    await page.getByTestId("send-button").click();
+    await expect(page.getByTestId("message-assistant")).toContainText("Made with my own key", { timeout: 30_000 });
+    const chat = (await fakeModel.requests()).find((r) => r.path.endsWith("/chat/completions"));
+    expect(chat?.headers.authorization).toBe(`Bearer ${kept}`);
+    expect(serverLog()).not.toContain(kept);
+  } finally {
+    await page.request.delete("/api/keys/compatible", { headers: { origin: BASE_URL } });
+  }
 });

@@ -1,5 +1,5 @@
 import { orm } from "@/lib/db/client";
-import { requireProject } from "@/lib/db/queries";
+import { markSandboxEnded, requireProject } from "@/lib/db/queries";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { rateRule } from "@/lib/limits";
@@ -20,7 +20,14 @@ export const POST = route({
     if (!provider.templates().includes(body.state.template)) {
       throw new AppError("bad_request:validation", `Unknown template "${body.state.template}". This server runs: ${provider.templates().join(", ")}.`);
     }
-    const run = { provider, pool: sandboxPool(), ownerId: principal.userId, projectId: body.projectId, state: body.state };
+    const run = {
+      provider,
+      pool: sandboxPool(),
+      ownerId: principal.userId,
+      projectId: body.projectId,
+      state: body.state,
+      atCap: { makeRoom: true as const, onStopped: (id: string) => void orm().then((db) => markSandboxEnded(db, principal.userId, id)) },
+    };
     return streamRun(request, requestId, run, (result) =>
       rememberRun(principal.userId, body.projectId, {
         ...(body.version ? { version: body.version } : {}),

@@ -31,6 +31,9 @@ export interface ServerRepository extends ProjectRepository {
 
 export const SAVE_FAILED = "Your latest changes could not be saved to the server; they are still here, and saving will be tried again.";
 
+/** Answers that mean this request will be refused however often it is sent. */
+const NEVER_TAKEN = new Set([400, 409, 413, 415, 422]);
+
 const fresh = (): Synced => ({ created: false, title: "", currentVersion: 0, messages: new Set(), versions: new Set() });
 
 /** A message as the server keeps it: the caps applied, so a long fix request cannot block saving. */
@@ -132,8 +135,10 @@ export function serverRepository(options: { fetch?: Fetch; onWarning?: (message:
         await call("POST", `${base(project.id)}/versions`, { version: toSavedVersion(version) });
         s.versions.add(version.n);
       } catch (err) {
-        // A version the server will never take must not hold back the ones after it.
-        if (!(err instanceof ApiError) || err.status === undefined || err.status >= 500 || err.status === 429 || err.status === 404) throw err;
+        // A version the server will never take (invalid, too big, a different one under this
+        // number) must not hold back the ones after it; anything else (signed out, limits,
+        // outages) is tried again with the next save.
+        if (!(err instanceof ApiError) || !NEVER_TAKEN.has(err.status ?? 0)) throw err;
         skipped.add(version.n);
         refused.set(project.id, skipped);
         options.onWarning?.(`Version ${version.n} could not be saved: ${err.message}`);

@@ -26,6 +26,12 @@ export const POST = route({
     if (!owner.allowed) throw new AppError("rate_limit:quota", "This link has been run too often in the last minute. Try again shortly.");
     const { template, files, dependencies, entry, port } = share.version;
     const state = { template, files, dependencies, entry, port };
-    return streamRun(request, requestId, { provider: sandboxProvider(), ownerId: share.ownerId, projectId: `share-${share.id}`, state });
+    return streamRun(request, requestId, {
+      provider: sandboxProvider(),
+      ownerId: share.ownerId,
+      projectId: `share-${share.id}`,
+      state,
+      atCap: { makeRoom: false, message: "The person who shared this link is running as many sandboxes as they may right now. Try again in a few minutes." },
+    });
   },
 });
