@@ -73,6 +73,28 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
+export const UNREACHABLE = "unreachable";
+
+/**
+ * One JSON request to the app's API: the parsed answer, or an ApiError with the server's own
+ * words (or `unreachable` when there was no answer at all).
+ */
+export async function requestJson<T>(method: string, url: string, body?: unknown, fetchImpl: Fetch = (u, i) => fetch(u, i)): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      method,
+      headers: body === undefined ? { Accept: "application/json" } : { "Content-Type": "application/json", Accept: "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError({ code: UNREACHABLE, message: "The server could not be reached.", requestId: "", retryable: true });
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()) as T;
+}
+
 async function post(url: string, body: unknown, signal: AbortSignal | undefined, fetchImpl: Fetch): Promise<ReadableStream<Uint8Array>> {
   let response: Response;
   try {

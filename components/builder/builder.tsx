@@ -20,6 +20,7 @@ import { ProjectSidebar, UndoDeleteToast } from "@/components/projects/project-s
 import { useProjectList } from "@/components/projects/use-project-list";
 import type { AuthClientConfig } from "@/lib/auth/client-config";
 import { cn } from "@/lib/utils";
+import { useBrowserImport } from "./use-browser-import";
 import { useBuilder } from "./use-builder";
 import { useProjectNavigation } from "./use-project-navigation";
 
@@ -63,6 +64,7 @@ export function Builder({ preferences, nonce, models, defaultModel, templates, p
     };
   });
   // Shown beside the chat on wide screens, folded away on phones until asked for.
+  useBrowserImport(store, builder.repository, { enabled: account.kind === "local", onImported: projects.refresh });
   const [sidebar, setSidebar] = React.useState({ wide: true, narrow: false });
   const toggleSidebar = () => {
     const wide = window.matchMedia("(min-width: 768px)").matches;

@@ -1,3 +1,4 @@
+import { AppError } from "../errors";
 import type { CreateSandboxOptions, Sandbox, SandboxProvider } from "./types";
 
 /** Providers that can hand a pre-created sandbox to its first owner (the local provider can). */
@@ -53,6 +54,11 @@ export class SandboxPool {
       try {
         return await this.provider.adopt(pooled.info.id, POOL_OWNER, options);
       } catch (err) {
+        // Refused for the owner (at their cap): the sandbox stays warm for the next taker.
+        if (err instanceof AppError && err.code === "rate_limit:quota") {
+          queue!.unshift(pooled);
+          throw err;
+        }
         this.options.onError?.(err);
       }
     }

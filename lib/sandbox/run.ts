@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { env } from "../env";
+import { log } from "../log";
 import { AppError } from "../errors";
 import type { RunEvent, RunResult, RunStep } from "../fragment/protocol";
 import { projectStateSchema, type ProjectState } from "../fragment/schema";
@@ -149,21 +150,26 @@ async function sandboxFor(options: RunOptions, template: RunTemplate, progress: 
     progress("creating", "Starting a sandbox…");
     const create = { template: template.id, ownerId, projectId, timeoutMs: SANDBOX_TTL_MS };
     const start = () => (options.pool ? options.pool.acquire(create) : provider.create(create));
-    try {
-      return await start();
-    } catch (err) {
-      // At the per-owner cap, the sandbox of the project used longest ago makes room: the person
-      // is working here now, and the other project's sandbox comes back on its next run.
-      if (!(err instanceof AppError && err.code === "rate_limit:quota") || !options.atCap) throw err;
-      if (!options.atCap.makeRoom) throw new AppError("rate_limit:quota", options.atCap.message);
-      const oldest = (await provider.list(ownerId))
-        .filter((s) => s.projectId !== projectId && s.status === "running")
-        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())[0];
-      if (!oldest) throw err;
-      await provider.kill(oldest.id, ownerId);
-      options.atCap.onStopped?.(oldest.id);
-      progress("creating", "Stopped the sandbox of a project you used longer ago, to make room…");
-      return await start();
+    // At the per-owner cap, the sandbox of the project used longest ago makes room: the person
+    // is working here now, and the other project's sandbox comes back on its next run. Another
+    // run may take the room first, so this repeats (a few times at most).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await start();
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === "rate_limit:quota") || !options.atCap) throw err;
+        if (!options.atCap.makeRoom) throw new AppError("rate_limit:quota", options.atCap.message);
+        const others = (await provider.list(ownerId)).filter((s) => s.projectId !== projectId && s.status === "running");
+        const oldest = others.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())[0];
+        if (!oldest || attempt >= 3) {
+          log().warn({ event: "sandbox.cap", others: others.length, attempt }, "at the sandbox cap with nothing to stop");
+          throw err;
+        }
+        await provider.kill(oldest.id, ownerId).catch(() => {});
+        options.atCap.onStopped?.(oldest.id);
+        log().info({ event: "sandbox.made_room", stopped: oldest.id, for: projectId }, "stopped a sandbox to make room");
+        progress("creating", "Stopped the sandbox of a project you used longer ago, to make room…");
+      }
     }
   } catch (err) {
     if (err instanceof AppError && err.code !== "internal") throw err;

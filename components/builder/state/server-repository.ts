@@ -1,5 +1,5 @@
 import { expandVersions, PROJECT_LIMITS, type ProjectDocument, type ProjectSummary, type SavedMessage, type SavedVersion } from "@/lib/projects/schema";
-import { ApiError, errorFromResponse, type Fetch } from "../api";
+import { ApiError, requestJson, UNREACHABLE, type Fetch } from "../api";
 import type { BuilderMessage, Project, ProjectRepository, Version } from "../types";
 import { RepositoryError } from "./repository";
 
@@ -92,19 +92,14 @@ export function serverRepository(options: { fetch?: Fetch; onWarning?: (message:
   const refused = new Map<string, Set<number>>();
 
   async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
-    let response: Response;
     try {
-      response = await fetchImpl(url, {
-        method,
-        headers: body === undefined ? { Accept: "application/json" } : { "Content-Type": "application/json", Accept: "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        credentials: "same-origin",
-      });
-    } catch {
-      throw new RepositoryError("unavailable", "The server could not be reached, so projects cannot be read or saved right now.");
+      return await requestJson<T>(method, url, body, fetchImpl);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === UNREACHABLE) {
+        throw new RepositoryError("unavailable", "The server could not be reached, so projects cannot be read or saved right now.");
+      }
+      throw err;
     }
-    if (!response.ok) throw await errorFromResponse(response);
-    return (await response.json()) as T;
   }
 
   /** Run `task` after every earlier task of the same project. */

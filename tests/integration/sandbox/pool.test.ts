@@ -51,6 +51,26 @@ describe.skipIf(!hasBwrap)("warm pool and project reuse", () => {
     expect(errors).toEqual([]);
   });
 
+  it("counts a warm sandbox against its new owner's cap, and keeps it warm when the owner is at the cap", async () => {
+    const capped = new LocalSandboxProvider({ rootDir: path.join(dir, "capped"), templatesDir: path.join(ROOT, "templates"), maxPerOwner: 1 });
+    const warm = new SandboxPool(capped, { size: { html: 1 }, onError: (e) => errors.push(e) });
+    try {
+      await until(() => warm.stats().html === 1);
+      const first = await warm.acquire({ template: "html", ownerId: "dave", projectId: "a" });
+      expect(first.info.ownerId).toBe("dave");
+      await until(() => warm.stats().html === 1);
+      // At the cap: neither the warm sandbox nor a new one is handed out, and the warm one stays.
+      await expect(warm.acquire({ template: "html", ownerId: "dave", projectId: "b" })).rejects.toMatchObject({ code: "rate_limit:quota" });
+      expect(warm.stats().html).toBe(1);
+      expect((await capped.list("dave")).map((s) => s.projectId)).toEqual(["a"]);
+      await capped.kill(first.info.id, "dave");
+      expect((await warm.acquire({ template: "html", ownerId: "dave", projectId: "b" })).info.projectId).toBe("b");
+    } finally {
+      await warm.shutdown();
+      await capped.shutdown();
+    }
+  });
+
   it("reuses a project's running sandbox across runs", async () => {
     const first = await pool.forProject({ template: "python", ownerId: "carol", projectId: "p2" });
     await first.runCode("kept = 'yes'");

@@ -82,10 +82,7 @@ export class LocalSandboxProvider implements SandboxProvider {
     if (!this.templates().includes(options.template)) {
       throw new AppError("bad_request:validation", `Unknown template "${options.template}"; available: ${this.templates().join(", ")}.`);
     }
-    const mine = [...this.sandboxes.values()].filter((s) => s.info.ownerId === options.ownerId && s.info.status === "running");
-    if (mine.length >= (this.options.maxPerOwner ?? 4)) {
-      throw new AppError("rate_limit:quota", "You have as many sandboxes running as allowed; stop one first.");
-    }
+    this.checkOwnerCap(options.ownerId);
     if (this.sandboxes.size >= (this.options.maxTotal ?? 32)) {
       throw new AppError("unavailable:sandbox", "The server is running as many sandboxes as it allows; try again shortly.");
     }
@@ -156,12 +153,21 @@ export class LocalSandboxProvider implements SandboxProvider {
    */
   async adopt(id: string, fromOwner: string, to: Pick<CreateSandboxOptions, "ownerId" | "projectId" | "metadata" | "timeoutMs">): Promise<Sandbox> {
     const sandbox = this.owned(id, fromOwner);
+    // A warm sandbox counts against its new owner like a new one: the pool is no way around the cap.
+    this.checkOwnerCap(to.ownerId);
     const info = sandbox.mutableInfo();
     info.ownerId = to.ownerId;
     info.projectId = to.projectId;
     info.metadata = { ...(to.metadata ?? {}) };
     info.expiresAt = new Date(Date.now() + (to.timeoutMs ?? this.options.defaultTimeoutMs ?? 15 * 60_000));
     return sandbox;
+  }
+
+  private checkOwnerCap(ownerId: string): void {
+    const mine = [...this.sandboxes.values()].filter((s) => s.info.ownerId === ownerId && s.info.status === "running");
+    if (mine.length >= (this.options.maxPerOwner ?? 4)) {
+      throw new AppError("rate_limit:quota", "You have as many sandboxes running as allowed; stop one first.");
+    }
   }
 
   async connect(id: string, ownerId: string): Promise<Sandbox> {
