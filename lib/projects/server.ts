@@ -1,11 +1,12 @@
 import "server-only";
 import { orm } from "../db/client";
-import { loadPreview, markSandboxEnded, recordSandbox, savePreview, setLastRun } from "../db/queries";
+import { loadPreview, markSandboxEnded, recordSandbox, savePreview, setLastRun, shareIdsOfProject } from "../db/queries";
 import type { RunResult } from "../fragment/protocol";
 import { log } from "../log";
 import { previewStore, type PublishedPreview } from "../preview";
 import type { SandboxProvider } from "../sandbox";
 import type { LastRun } from "./schema";
+import { shareSandboxOwner, shareSandboxProject } from "./shares";
 
 /**
  * Where a project's runs meet the database: the sandbox each run used is recorded with its owner,
@@ -63,10 +64,20 @@ export async function findPreview(token: string): Promise<PublishedPreview | und
   }
 }
 
+/** Stop what a share link's viewers run (it was revoked, or its project deleted). */
+export async function stopShareSandboxes(provider: SandboxProvider, userId: string, shareIds: readonly string[]): Promise<void> {
+  const owner = shareSandboxOwner(userId);
+  const projects = new Set(shareIds.map(shareSandboxProject));
+  for (const p of projects) previewStore().revokeProject(owner, p);
+  const running = (await provider.list(owner)).filter((s) => projects.has(s.projectId));
+  await Promise.all(running.map((s) => provider.kill(s.id, owner).catch((err) => log().warn({ err, sandboxId: s.id }, "could not stop a share's sandbox"))));
+}
+
 /** Stop every sandbox of a project (it was deleted): nothing of it keeps running or serving. */
 export async function stopProjectSandboxes(provider: SandboxProvider, userId: string, projectId: string): Promise<void> {
   const db = await orm();
   previewStore().revokeProject(userId, projectId);
+  await stopShareSandboxes(provider, userId, await shareIdsOfProject(db, userId, projectId));
   const running = (await provider.list(userId)).filter((s) => s.projectId === projectId);
   await Promise.all(
     running.map(async (s) => {

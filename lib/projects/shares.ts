@@ -14,6 +14,13 @@ export type ShareLookup = { status: "ok"; share: ResolvedShare } | { status: "no
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * Who holds the sandboxes a share link's viewers run: named for the sharer, but apart from the
+ * sharer's own (its own per-owner cap), so viewers never stop the sharer's work nor wait for it.
+ */
+export const shareSandboxOwner = (ownerId: string) => `shares:${ownerId}`;
+export const shareSandboxProject = (shareId: string) => `share-${shareId}`;
+
 export async function lookupShare(token: string, clientIp: string): Promise<ShareLookup> {
   const subject = `ip:${clientIp}`;
   const rule = rateRule("shareMiss");

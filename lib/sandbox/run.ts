@@ -30,11 +30,10 @@ export interface RunOptions {
   /** Origin published previews are served from (PREVIEW_ORIGIN by default; "" is the app's own). */
   previewOrigin?: string;
   /**
-   * At the owner's sandbox cap: stop the owner's sandbox of the project used longest ago to make
-   * room (the owner's own runs), or refuse with `atCapMessage` (runs on someone's behalf, such as
-   * a share link's viewers, who must not stop the owner's work).
+   * At the owner's sandbox cap, stop the owner's sandbox of the project used longest ago to make
+   * room (told to `onStopped`) instead of failing.
    */
-  atCap?: { makeRoom: true; onStopped?: (sandboxId: string) => void } | { makeRoom: false; message: string };
+  makeRoom?: { onStopped?: (sandboxId: string) => void };
 }
 
 /** A project's sandbox lives this long after its last run. */
@@ -157,8 +156,7 @@ async function sandboxFor(options: RunOptions, template: RunTemplate, progress: 
       try {
         return await start();
       } catch (err) {
-        if (!(err instanceof AppError && err.code === "rate_limit:quota") || !options.atCap) throw err;
-        if (!options.atCap.makeRoom) throw new AppError("rate_limit:quota", options.atCap.message);
+        if (!(err instanceof AppError && err.code === "rate_limit:quota") || !options.makeRoom) throw err;
         const others = (await provider.list(ownerId)).filter((s) => s.projectId !== projectId && s.status === "running");
         const oldest = others.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())[0];
         if (!oldest || attempt >= 3) {
@@ -166,7 +164,7 @@ async function sandboxFor(options: RunOptions, template: RunTemplate, progress: 
           throw err;
         }
         await provider.kill(oldest.id, ownerId).catch(() => {});
-        options.atCap.onStopped?.(oldest.id);
+        options.makeRoom.onStopped?.(oldest.id);
         log().info({ event: "sandbox.made_room", stopped: oldest.id, for: projectId }, "stopped a sandbox to make room");
         progress("creating", "Stopped the sandbox of a project you used longer ago, to make room…");
       }

@@ -134,9 +134,13 @@ test("share: a read-only link opens the version and runs it for anyone; revoked,
   await view.getByTestId("share-run").click();
   await expect(view.frameLocator('[data-testid="preview-frame"]').locator("body")).toContainText(/memory/i, { timeout: 45_000 });
 
-  // Revoke: the link is dead at once.
+  const viewerPreview = await view.getByTestId("preview-frame").getAttribute("src");
+  expect((await view.request.get(new URL(viewerPreview!, url).href)).status()).toBe(200);
+
+  // Revoke: the link is dead at once, and so is what its viewers were running.
   await page.getByTestId("share-revoke").click();
   await expect(page.getByTestId("share-item")).toHaveCount(0);
+  expect((await view.request.get(new URL(viewerPreview!, url).href)).status()).toBe(404);
   expect((await view.goto(url))?.status()).toBe(404);
   const run = await view.request.post(`${url.replace("/s/", "/api/shares/")}/run`, { headers: { origin: BASE_URL, "content-type": "application/json" }, data: {} });
   expect(run.status()).toBe(404);

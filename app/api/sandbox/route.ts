@@ -26,7 +26,7 @@ export const POST = route({
       ownerId: principal.userId,
       projectId: body.projectId,
       state: body.state,
-      atCap: { makeRoom: true as const, onStopped: (id: string) => void orm().then((db) => markSandboxEnded(db, principal.userId, id)) },
+      makeRoom: { onStopped: (id: string) => void orm().then((db) => markSandboxEnded(db, principal.userId, id)) },
     };
     return streamRun(request, requestId, run, (result) =>
       rememberRun(principal.userId, body.projectId, {

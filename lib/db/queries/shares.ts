@@ -57,6 +57,15 @@ export async function listShares(db: Orm, userId: string, projectId: string): Pr
   return rows.map(toRecord);
 }
 
+/** Every link ever made for the project, live or not (to stop what their viewers run). */
+export async function shareIdsOfProject(db: Orm, userId: string, projectId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: shareLinks.id })
+    .from(shareLinks)
+    .where(and(eq(shareLinks.ownerId, userId), eq(shareLinks.projectId, projectId)));
+  return rows.map((r) => r.id);
+}
+
 /** Revoke one of this user's links of this project; anything else is not found. */
 export async function revokeShare(db: Orm, userId: string, projectId: string, shareId: string): Promise<void> {
   const rows = await db

@@ -27,7 +27,7 @@ describe.skipIf(!hasBwrap)("runs at the per-owner sandbox cap", () => {
     const run = async (projectId: string) => {
       const events: RunEvent[] = [];
       const stopped: string[] = [];
-      const result = await runProject({ provider, ownerId: "evict-owner", projectId, state: html(projectId), onEvent: (e) => events.push(e), atCap: { makeRoom: true, onStopped: (id) => stopped.push(id) } });
+      const result = await runProject({ provider, ownerId: "evict-owner", projectId, state: html(projectId), onEvent: (e) => events.push(e), makeRoom: { onStopped: (id) => stopped.push(id) } });
       return { result, events, stopped };
     };
     const first = await run("first");
@@ -45,10 +45,8 @@ describe.skipIf(!hasBwrap)("runs at the per-owner sandbox cap", () => {
     await provider.kill((await provider.list("someone-else"))[0]!.id, "someone-else");
   });
 
-  it("refuse, with the caller's words, when the run must not stop the owner's work", async () => {
-    const events: RunEvent[] = [];
-    const viewer = runProject({ provider, ownerId: "evict-owner", projectId: "share-x", state: html("x"), onEvent: (e) => events.push(e), atCap: { makeRoom: false, message: "The owner is busy." } });
-    await expect(viewer).rejects.toMatchObject({ code: "rate_limit:quota", message: "The owner is busy." });
+  it("fail at the cap as before when the caller does not ask to make room", async () => {
+    await expect(runProject({ provider, ownerId: "evict-owner", projectId: "fourth", state: html("x"), onEvent: () => {} })).rejects.toMatchObject({ code: "rate_limit:quota" });
     expect((await provider.list("evict-owner")).map((s) => s.projectId).sort()).toEqual(["second", "third"]);
   });
 });

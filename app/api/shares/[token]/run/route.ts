@@ -1,12 +1,12 @@
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { rateLimiter, rateRule } from "@/lib/limits";
-import { lookupShare } from "@/lib/projects/shares";
+import { lookupShare, shareSandboxOwner, shareSandboxProject } from "@/lib/projects/shares";
 import { sandboxProvider, streamRun } from "@/lib/sandbox";
 import { shareTokenParams } from "./schema";
 
 /**
- * Run a shared version for an anonymous viewer, in a fresh sandbox owned by the person who shared
+ * Run a shared version for an anonymous viewer, in a fresh sandbox held for the person who shared
  * it and counted against their run limit. One sandbox per link, reused by its viewers.
  */
 export const POST = route({
@@ -26,12 +26,9 @@ export const POST = route({
     if (!owner.allowed) throw new AppError("rate_limit:quota", "This link has been run too often in the last minute. Try again shortly.");
     const { template, files, dependencies, entry, port } = share.version;
     const state = { template, files, dependencies, entry, port };
-    return streamRun(request, requestId, {
-      provider: sandboxProvider(),
-      ownerId: share.ownerId,
-      projectId: `share-${share.id}`,
-      state,
-      atCap: { makeRoom: false, message: "The person who shared this link is running as many sandboxes as they may right now. Try again in a few minutes." },
-    });
+    // Viewers' sandboxes are held apart from the sharer's own work (their own per-owner cap, under
+    // the sharer's name), so a viewer can never stop the sharer's sandboxes nor be blocked by them;
+    // at that cap the link run longest ago makes room.
+    return streamRun(request, requestId, { provider: sandboxProvider(), ownerId: shareSandboxOwner(share.ownerId), projectId: shareSandboxProject(share.id), state, makeRoom: {} });
   },
 });
