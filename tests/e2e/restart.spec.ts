@@ -211,3 +211,34 @@ test("local mode binds a network interface only with the override, and warns; wi
     await authed.stop();
   }
 });
+
+test("a share link past its expiry is 404, on the page and for running it (Postgres)", async ({ request }) => {
+  test.skip(!adminUrl, "TEST_DATABASE_URL is not set: this test ages a link inside a Postgres database");
+  const name = `tessera_expiry_${process.pid}_${Date.now()}`;
+  const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl!);
+  url.pathname = `/${name}`;
+  const server = ownServer({ port: 3220, name: "share-expiry", databaseUrl: url.toString() });
+  const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await server.start();
+    const headers = { origin: server.url, "content-type": "application/json" };
+    await createProject(server, "expiring");
+    expect((await saveVersion(server, "expiring", 1)).status).toBe(201);
+    const made = await request.post(`${server.url}/api/projects/expiring/shares`, { headers, data: { version: 1, expiresInDays: 1 } });
+    const token = ((await made.json()) as { share: { url: string } }).share.url.split("/s/")[1]!;
+    expect((await request.get(`${server.url}/s/${token}`)).status()).toBe(200);
+    // A day later, as far as the link is concerned.
+    await db`update share_links set expires_at = now() - interval '1 second'`;
+    expect((await request.get(`${server.url}/s/${token}`)).status()).toBe(404);
+    expect((await request.post(`${server.url}/api/shares/${token}/run`, { headers, data: {} })).status()).toBe(404);
+    // Gone from the owner's list of live links too.
+    expect(((await (await request.get(`${server.url}/api/projects/expiring/shares`)).json()) as { shares: unknown[] }).shares).toEqual([]);
+  } finally {
+    await server.stop();
+    await db.end();
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+});
