@@ -78,8 +78,10 @@ export function useBuilder(config: BuilderConfig): Builder {
     createBuilderController({
       store,
       prefs: effective,
-      // The server chats about and runs only projects it has: save first (a no-op once saved).
+      // The server chats about and runs only projects it has: a project it does not know yet is
+      // saved first. Once it exists, requests go at once (the debounced save follows).
       beforeRequest: async () => {
+        if (repository.known(store.getState().project.id)) return;
         await flush();
         if (!repository.known(store.getState().project.id)) throw new RepositoryError("unavailable", NOT_SAVED_MESSAGE);
       },

@@ -81,9 +81,17 @@ export function useProjectPersistence(store: BuilderStore, repository: ProjectRe
       return inFlight;
     }
 
+    // While the model writes or a run builds, saving waits: the server is the same machine doing
+    // that work, and a save is worth more when it can hold the finished turn. (A save before
+    // a request still happens; see the controller's beforeRequest.)
+    const busy = () => {
+      const s = store.getState();
+      return s.turn !== null || s.run.status === "running";
+    };
     const schedule = () => {
       timer = setTimeout(() => {
         timer = null;
+        if (busy()) return;
         void save();
       }, SAVE_DELAY_MS);
     };
@@ -118,8 +126,13 @@ export function useProjectPersistence(store: BuilderStore, repository: ProjectRe
       })();
     }
 
+    let wasBusy = false;
     const unsubscribe = store.subscribe(() => {
       const project = store.getState().project;
+      // A turn or run just ended: what waited for it is saved now.
+      const nowBusy = busy();
+      if (wasBusy && !nowBusy && loaded && !timer && project !== lastSaved) schedule();
+      wasBusy = nowBusy;
       if (project === latest) return;
       // Another project took over (New project, or one opened from the list) while this one had a
       // save pending: save it now.

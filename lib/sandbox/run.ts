@@ -163,7 +163,9 @@ async function sandboxFor(options: RunOptions, template: RunTemplate, progress: 
           log().warn({ event: "sandbox.cap", others: others.length, attempt }, "at the sandbox cap with nothing to stop");
           throw err;
         }
-        await provider.kill(oldest.id, ownerId).catch(() => {});
+        // The room is free as soon as the kill starts (the sandbox leaves the owner's list at
+        // once); its processes end in the background instead of on this run's clock.
+        void provider.kill(oldest.id, ownerId).catch((err) => log().warn({ err, sandboxId: oldest.id }, "could not stop a sandbox to make room"));
         options.makeRoom.onStopped?.(oldest.id);
         log().info({ event: "sandbox.made_room", stopped: oldest.id, for: projectId }, "stopped a sandbox to make room");
         progress("creating", "Stopped the sandbox of a project you used longer ago, to make room…");

@@ -8,6 +8,8 @@ import { rememberRun } from "@/lib/projects/server";
 import { sandboxPool, sandboxProvider, SANDBOX_TTL_MS, streamRun } from "@/lib/sandbox";
 import { runBody } from "./schema";
 
+const REMEMBER_AFTER_MS = 1_000;
+
 /** Run a state of one of the caller's projects in that project's sandbox, streaming progress. */
 export const POST = route({
   body: runBody,
@@ -28,14 +30,18 @@ export const POST = route({
       state: body.state,
       makeRoom: { onStopped: (id: string) => void orm().then((db) => markSandboxEnded(db, principal.userId, id)) },
     };
-    return streamRun(request, requestId, run, (result) =>
-      rememberRun(principal.userId, body.projectId, {
-        ...(body.version ? { version: body.version } : {}),
-        result,
-        provider,
-        template: body.state.template,
-        expiresAt: new Date(Date.now() + SANDBOX_TTL_MS),
-      }).catch((err) => log().warn({ err }, "could not remember the run")),
-    );
+    return streamRun(request, requestId, run, async (result) => {
+      // Remembering the run (the kept preview is zipped and written) waits a moment: the browser
+      // is loading the preview from this same process right now, and that comes first.
+      setTimeout(() => {
+        rememberRun(principal.userId, body.projectId, {
+          ...(body.version ? { version: body.version } : {}),
+          result,
+          provider,
+          template: body.state.template,
+          expiresAt: new Date(Date.now() + SANDBOX_TTL_MS),
+        }).catch((err) => log().warn({ err }, "could not remember the run"));
+      }, REMEMBER_AFTER_MS);
+    });
   },
 });
