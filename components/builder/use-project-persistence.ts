@@ -129,9 +129,10 @@ export function useProjectPersistence(store: BuilderStore, repository: ProjectRe
     let wasBusy = false;
     const unsubscribe = store.subscribe(() => {
       const project = store.getState().project;
-      // A turn or run just ended: what waited for it is saved now.
+      // A turn or run just ended: what waited for it is saved now, without the debounce (a reload
+      // right after a preview appears must find it saved).
       const nowBusy = busy();
-      if (wasBusy && !nowBusy && loaded && !timer && project !== lastSaved) schedule();
+      if (wasBusy && !nowBusy && loaded && project !== lastSaved) void flush();
       wasBusy = nowBusy;
       if (project === latest) return;
       // Another project took over (New project, or one opened from the list) while this one had a
