@@ -21,14 +21,14 @@ const MAX_REMEMBERED_BYTES = 4 * 1024 * 1024;
 
 const TOKEN_IN_URL = /\/preview\/([A-Za-z0-9_-]{43})\/$/;
 
-export async function rememberRun(
-  userId: string,
-  projectId: string,
-  run: { version?: number; result: RunResult; provider: SandboxProvider; template: string; expiresAt: Date },
-): Promise<void> {
-  const db = await orm();
+/** Record the sandbox a run used, with its owner (every route that names it checks this). */
+export async function recordRunSandbox(userId: string, projectId: string, run: { result: RunResult; provider: SandboxProvider; template: string; expiresAt: Date }): Promise<void> {
+  await recordSandbox(await orm(), userId, { id: run.result.sandboxId, provider: run.provider.name, projectId, template: run.template, expiresAt: run.expiresAt });
+}
+
+/** Keep what a run of a saved version showed: its static preview's files, or a script's output. */
+export async function keepRunResult(userId: string, projectId: string, run: { version?: number; result: RunResult }): Promise<void> {
   const { result } = run;
-  await recordSandbox(db, userId, { id: result.sandboxId, provider: run.provider.name, projectId, template: run.template, expiresAt: run.expiresAt });
   if (!run.version) return;
   const token = result.kind === "preview" ? result.url.match(TOKEN_IN_URL)?.[1] : undefined;
   const published = token ? previewStore().lookup(token) : undefined;
@@ -37,6 +37,7 @@ export async function rememberRun(
   if (!keep) return;
   const lastRun: LastRun = { version: run.version, at: new Date().toISOString(), result };
   if (JSON.stringify(lastRun).length > MAX_REMEMBERED_BYTES) return;
+  const db = await orm();
   if (published && token) {
     await savePreview(db, userId, {
       token,

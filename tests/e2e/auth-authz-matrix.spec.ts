@@ -163,6 +163,11 @@ test.beforeAll(async ({ playwright }) => {
   const lines = (await run.text()).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type: string; result?: { url: string; sandboxId: string } });
   const result = lines.find((l) => l.type === "result")?.result;
   expect(result, JSON.stringify(lines)).toBeDefined();
+  // The run's result is kept a moment after the answer; let that settle before A's data is compared.
+  await expect(async () => {
+    const doc = await ok<{ project: { lastRun?: unknown } }>(request, a, { method: "GET", url: `/api/projects/${projectId}` });
+    expect(doc.project.lastRun).toBeDefined();
+  }).toPass({ timeout: 10_000 });
   const share = await ok<{ share: { id: string; url: string } }>(request, a, { method: "POST", url: `/api/projects/${projectId}/shares`, data: { version: 1 } });
   await ok(request, a, { method: "PUT", url: "/api/keys/openai", data: { apiKey: "sk-test-owner-a-0000000000001234" } });
   await ok(request, b, { method: "POST", url: "/api/projects", data: { id: bProject.projectId, title: "B's own" } });

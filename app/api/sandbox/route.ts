@@ -4,11 +4,11 @@ import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { rateRule } from "@/lib/limits";
 import { log } from "@/lib/log";
-import { rememberRun } from "@/lib/projects/server";
+import { keepRunResult, recordRunSandbox } from "@/lib/projects/server";
 import { sandboxPool, sandboxProvider, SANDBOX_TTL_MS, streamRun } from "@/lib/sandbox";
 import { runBody } from "./schema";
 
-const REMEMBER_AFTER_MS = 1_000;
+const KEEP_RESULT_AFTER_MS = 1_000;
 
 /** Run a state of one of the caller's projects in that project's sandbox, streaming progress. */
 export const POST = route({
@@ -31,17 +31,17 @@ export const POST = route({
       makeRoom: { onStopped: (id: string) => void orm().then((db) => markSandboxEnded(db, principal.userId, id)) },
     };
     return streamRun(request, requestId, run, async (result) => {
-      // Remembering the run (the kept preview is zipped and written) waits a moment: the browser
+      const template = body.state.template;
+      await recordRunSandbox(principal.userId, body.projectId, { result, provider, template, expiresAt: new Date(Date.now() + SANDBOX_TTL_MS) }).catch((err) =>
+        log().warn({ err }, "could not record the run's sandbox"),
+      );
+      // Keeping the result (the preview's files are zipped and written) waits a moment: the browser
       // is loading the preview from this same process right now, and that comes first.
       setTimeout(() => {
-        rememberRun(principal.userId, body.projectId, {
-          ...(body.version ? { version: body.version } : {}),
-          result,
-          provider,
-          template: body.state.template,
-          expiresAt: new Date(Date.now() + SANDBOX_TTL_MS),
-        }).catch((err) => log().warn({ err }, "could not remember the run"));
-      }, REMEMBER_AFTER_MS);
+        keepRunResult(principal.userId, body.projectId, { ...(body.version ? { version: body.version } : {}), result }).catch((err) =>
+          log().warn({ err }, "could not keep the run's result"),
+        );
+      }, KEEP_RESULT_AFTER_MS);
     });
   },
 });
