@@ -63,8 +63,8 @@ export function Builder({ preferences, nonce, models, defaultModel, templates, p
       projects.refresh();
     };
   });
-  // Shown beside the chat on wide screens, folded away on phones until asked for.
   useBrowserImport(store, builder.repository, { enabled: account.kind === "local", onImported: projects.refresh });
+  // Shown beside the chat on wide screens, folded away on phones until asked for.
   const [sidebar, setSidebar] = React.useState({ wide: true, narrow: false });
   const toggleSidebar = () => {
     const wide = window.matchMedia("(min-width: 768px)").matches;

@@ -187,3 +187,32 @@ test("a kept key goes with the user's own model requests, and never into the log
     await page.request.delete("/api/keys/compatible", { headers: { origin: BASE_URL } });
   }
 });
+
+test("projects an earlier version kept in this browser move to the server once", async ({ page }) => {
+  await page.goto("/");
+  const id = `browser-kept-${Date.now()}`;
+  const now = new Date().toISOString();
+  await page.evaluate(
+    ({ id, now }) => {
+      const project = {
+        id,
+        title: "Kept in the browser",
+        createdAt: now,
+        updatedAt: now,
+        currentVersion: 1,
+        messages: [{ id: "m1", role: "assistant", content: "Loaded an example.", createdAt: now, version: 1 }],
+        versions: [{ n: 1, createdAt: now, source: "example", title: "Kept", template: "html", files: [{ path: "index.html", content: "<p>kept</p>" }], dependencies: { npm: [], pip: [] }, entry: "index.html", port: null }],
+      };
+      localStorage.setItem(`tessera.projects.v1.project.${id}`, JSON.stringify(project));
+      localStorage.setItem("tessera.projects.v1.index", JSON.stringify([{ id, title: project.title, updatedAt: now }]));
+    },
+    { id, now },
+  );
+  await page.reload();
+  await expect(page.getByTestId("storage-notice")).toContainText("Moved 1 project");
+  await expect(sidebarItem(page, "Kept in the browser")).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("tessera.projects.v1.project.")))).toEqual([]);
+  const saved = (await (await page.request.get(`/api/projects/${id}`)).json()) as { project: { versions: unknown[]; messages: unknown[] } };
+  expect(saved.project.versions).toHaveLength(1);
+  expect(saved.project.messages).toHaveLength(1);
+});
