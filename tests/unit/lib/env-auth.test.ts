@@ -1,20 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { authConfigured, decodeKey, EnvError, parseEnv } from "@/lib/env";
+import { problemsOf } from "../../support/env";
+import { authConfigured, decodeKey, parseEnv } from "@/lib/env";
 
 const URL_ = "https://abc.supabase.co";
 const ANON = "anon-key-value";
 const SUPABASE = { NEXT_PUBLIC_SUPABASE_URL: URL_, NEXT_PUBLIC_SUPABASE_ANON_KEY: ANON };
 
-function problemsOf(vars: Record<string, string>): { variable: string; message: string }[] {
-  try {
-    parseEnv(vars);
-  } catch (err) {
-    expect(err).toBeInstanceOf(EnvError);
-    return (err as EnvError).problems;
-  }
-  throw new Error("expected the configuration to be refused");
-}
 
 const variables = (vars: Record<string, string>) => problemsOf(vars).map((p) => p.variable);
 

@@ -1,19 +1,11 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { problemsOf } from "../../support/env";
 import { EnvError, envSchema, parseEnv } from "@/lib/env";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
-function problemsOf(vars: Record<string, string>): { variable: string; message: string }[] {
-  try {
-    parseEnv(vars);
-  } catch (err) {
-    expect(err).toBeInstanceOf(EnvError);
-    return (err as EnvError).problems;
-  }
-  throw new Error("expected the configuration to be refused");
-}
 
 describe("parseEnv", () => {
   it("gives the embedded defaults for an empty environment", () => {

@@ -5,7 +5,7 @@ import { RepositoryError } from "@/components/builder/state/repository";
 import { serverRepository, toSavedMessage } from "@/components/builder/state/server-repository";
 import { removeMessage } from "@/components/builder/state/project";
 import type { BuilderMessage, Project } from "@/components/builder/types";
-import { PROJECT_LIMITS, savedMessageSchema, type ProjectDocument, type SavedMessage, type SavedVersion } from "@/lib/projects/schema";
+import { PROJECT_LIMITS, savedMessageSchema, type ProjectDocument, type SavedMessage, type SavedProject, type SavedVersion } from "@/lib/projects/schema";
 import { fragment, NOW, reduce, userMessage, withFirstVersion } from "./fixtures";
 
 const LATER = "2026-11-01T10:05:00.000Z";
@@ -17,15 +17,8 @@ interface Call {
   body: unknown;
 }
 
-interface Stored {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  currentVersion: number;
-  messages: SavedMessage[];
-  versions: SavedVersion[];
-}
+/** What the fake server keeps of a project: the saved shape, without a last run. */
+type Stored = Omit<SavedProject, "lastRun">;
 
 type Failure = number | "down";
 
