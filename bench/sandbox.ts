@@ -1,10 +1,10 @@
 // The local sandbox's latency and footprint on real bubblewrap: create → first exec cold and from
 // the warm pool, the warm runCode round trip, and the memory of idle sandboxes.
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { log, machine, median, percentile, ROOT, stubServerOnly, type BenchResult, type Metric } from "./lib";
+import { sandboxTempDir } from "../tests/support/sandbox";
 
 const WARM_EXEC_N = 50;
 const COLD_N = 10;
@@ -127,7 +127,7 @@ export async function run(): Promise<BenchResult> {
   stubServerOnly();
   const { LocalSandboxProvider } = await import("../lib/sandbox/providers/local/provider");
   const { SandboxPool } = await import("../lib/sandbox/pool");
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-bench-sbx-"));
+  const dir = sandboxTempDir("tessera-bench-sbx-");
   const provider = new LocalSandboxProvider({
     rootDir: path.join(dir, "sandboxes"),
     templatesDir: path.join(ROOT, "templates"),

@@ -5,10 +5,13 @@ export { servePreview, previewHeaders } from "./serve";
 export { respondPreview } from "./relay";
 export type { PublishedPreview } from "./store";
 
-let store: PreviewStore | undefined;
+// On globalThis: Next loads this module once per server bundle, and a preview published by a
+// route handler must be found by the preview route whichever bundle serves it.
+const KEY = Symbol.for("tessera.previews");
+const slot = globalThis as unknown as Record<typeof KEY, PreviewStore | undefined>;
 
 /** The process's published previews (in memory: a preview lives as long as its sandbox). */
 export function previewStore(): PreviewStore {
-  store ??= new PreviewStore();
-  return store;
+  slot[KEY] ??= new PreviewStore();
+  return slot[KEY];
 }

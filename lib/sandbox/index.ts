@@ -1,4 +1,5 @@
 import "server-only";
+import os from "node:os";
 import path from "node:path";
 import { env } from "../env";
 import { log } from "../log";
@@ -13,20 +14,33 @@ export type { Sandbox, SandboxProvider } from "./types";
 export { runProject, RunError, SANDBOX_TTL_MS, type RunOptions } from "./run";
 export { streamRun } from "./run-stream";
 
-let current: SandboxProvider | undefined;
+// On globalThis, not in module variables: Next loads this module once per server bundle (route
+// handlers and pages), and a second local provider would be a second set of sandboxes, pool and
+// cgroups in the same process.
+const KEY = Symbol.for("tessera.sandbox");
+const slot = globalThis as unknown as Record<typeof KEY, { provider?: SandboxProvider; pool?: SandboxPool } | undefined>;
+const held = (slot[KEY] ??= {});
+
+/**
+ * Where the local provider keeps its host state. Sandboxes see this path in their mount table,
+ * so it is a neutral one (not the checkout, not DATA_DIR): the system temp dir, per server user.
+ */
+export function localSandboxRoot(): string {
+  return path.join(os.tmpdir(), `tessera-${process.getuid?.() ?? "user"}`);
+}
 
 /** The configured provider: E2B when E2B_API_KEY is set, the local bubblewrap sandbox otherwise. */
 export function sandboxProvider(): SandboxProvider {
-  if (current) return current;
+  if (held.provider) return held.provider;
   const config = env();
-  current = config.E2B_API_KEY
+  held.provider = config.E2B_API_KEY
     ? new E2BProvider({ apiKey: config.E2B_API_KEY, ...(config.E2B_DOMAIN ? { domain: config.E2B_DOMAIN } : {}) })
     : new LocalSandboxProvider({
-        rootDir: path.resolve(config.DATA_DIR, "sandboxes"),
+        rootDir: localSandboxRoot(),
         templatesDir: path.join(process.cwd(), "templates"),
         previewUrl: async (info, _port, socketPath) => `${config.PREVIEW_ORIGIN ?? ""}/preview/${previewStore().publishServer(info, socketPath).token}/`,
       });
-  return current;
+  return held.provider;
 }
 
 const TEMPLATES_DIR = path.join(process.cwd(), "templates");
@@ -36,8 +50,6 @@ export function templateInfos(): { id: string; title: string; entry: string; des
   return runTemplates(sandboxProvider(), TEMPLATES_DIR).map(({ id, title, entry, description }) => ({ id, title, entry, description }));
 }
 
-let pool: SandboxPool | undefined;
-
 /**
  * Warm sandboxes for the templates people start with, so a first run skips creation and Python's
  * start-up. Small on purpose. Measured in each sandbox's cgroup: an idle Python sandbox with numpy,
@@ -45,15 +57,16 @@ let pool: SandboxPool | undefined;
  * of imports; a React one ~1 MiB (its holder process started).
  */
 export function sandboxPool(): SandboxPool {
-  pool ??= new SandboxPool(sandboxProvider(), {
+  held.pool ??= new SandboxPool(sandboxProvider(), {
     size: { python: 1, react: 1 },
     warm: warmUp,
     onError: (err) => log().warn({ err, event: "sandbox.pool_failed" }, "could not warm a pooled sandbox"),
   });
-  return pool;
+  return held.pool;
 }
 
 async function warmUp(sandbox: Sandbox): Promise<void> {
+  // Starts Python with numpy, pandas and matplotlib imported (the local kernel's warm interpreter).
   if (sandbox.info.template === "python") await sandbox.runCode("import numpy as np, pandas as pd, matplotlib.pyplot as plt");
   // Starts the sandbox's holder process, which otherwise happens on the first real command.
   else await sandbox.commands.run(["/bin/true"]);

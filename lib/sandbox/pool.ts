@@ -18,7 +18,8 @@ export interface PoolOptions {
   onError?: (err: unknown) => void;
 }
 
-const POOL_OWNER = "__pool__";
+/** Who holds a warm sandbox before it is handed out. */
+export const POOL_OWNER = "__pool__";
 
 /**
  * Warm sandboxes per template, so creation and runtime start-up are off the critical path, and

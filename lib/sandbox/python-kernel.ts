@@ -1,14 +1,18 @@
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Execution, ExecutionError, RichResult } from "./types";
 
 /**
  * Host side of templates/python/kernel.py. Requests go to the child's stdin; events come back as
- * JSON lines on fd 3 (`child.stdio[3]`), so whatever user code writes to the real stdout can never
- * be mistaken for protocol. fd 1 is drained and ignored; the tail of fd 2 explains crashes.
+ * JSON lines on fd 3 (`child.stdio[3]`), written only by the kernel's supervisor, which runs each
+ * call in a process forked from itself and tags what it forwards with the call's id. Ids are 128
+ * random bits the code never sees, so nothing it writes can pass for another call's events.
  *
- * A kernel that timed out or exited is dead for good: the process is killed and its Python state
- * (variables, imports) is lost. Callers start a new kernel to go on.
+ * The host does not rely on the supervisor for its caps: output past `maxOutputBytes` is dropped
+ * here too (never passed to the callbacks), a call past its deadline (plus a grace for the
+ * supervisor to report it) fails and `onStuck` kills the whole kernel, and `afterCall` lets the
+ * sandbox kill anything the call left running.
  */
 
 export type KernelErrorCode = "timeout" | "exited" | "dead" | "protocol" | "closed";
@@ -27,25 +31,36 @@ export interface ExecuteOptions {
   /** Called with each chunk of output, in order, as it arrives; a throw fails the call. */
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
-  /** Bytes of stdout (and, separately, stderr) kept in the result; the rest is counted. */
+  /** Bytes of stdout and stderr together kept and passed on; the rest is counted and dropped. */
   maxOutputBytes?: number;
+  /** Code run first in the same process (the runner's setup); its output counts like the code's. */
+  prelude?: string;
+}
+
+export interface KernelHooks {
+  /** The supervisor did not answer a call past its deadline: kill everything the kernel runs. */
+  onStuck?: () => void;
+  /** A call finished: stop whatever it left behind before the next one starts. */
+  afterCall?: () => Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
-const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+/** The supervisor caps one event at 48 MiB (a result with figures); a longer line is not from it. */
+const DEFAULT_MAX_LINE_BYTES = 48 * 1024 * 1024 + 1024;
+/** How long past a call's deadline the supervisor may take to report the timeout itself. */
+const REPORT_GRACE_MS = 3_000;
 const STDERR_TAIL_CHARS = 2_000;
 /** After the process exits, how long fd 3 may take to hand over events already written. */
 const DRAIN_GRACE_MS = 250;
 
-type Payload = { code: string } | { preload: string[] };
+type Payload = { code: string; prelude?: string } | { preload: string[] };
 
 interface Job {
   id: string;
   payload: Payload;
   options: ExecuteOptions;
-  stdout: CappedText;
-  stderr: CappedText;
+  output: CappedOutput;
   started: number;
   callbackFailed: boolean;
   callbackError?: unknown;
@@ -66,7 +81,6 @@ export class PythonKernel {
   private readyWaiters: Array<{ resolve(): void; reject(error: Error): void; timer: NodeJS.Timeout }> = [];
   private stderrTail = "";
   private exited = false;
-  private nextId = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private discardingLine = false;
@@ -74,6 +88,7 @@ export class PythonKernel {
   constructor(
     private readonly child: ChildProcess,
     options: { maxLineBytes?: number } = {},
+    private readonly hooks: KernelHooks = {},
   ) {
     const events = child.stdio[3];
     if (!(events instanceof Readable) || !child.stdin) {
@@ -110,12 +125,15 @@ export class PythonKernel {
     });
   }
 
-  /** Runs code after every earlier call has finished. Python errors resolve with `error` set. */
+  /**
+   * Runs code after every earlier call has finished, in a fresh process forked from the warm
+   * interpreter (nothing from an earlier call is left). Python errors resolve with `error` set.
+   */
   execute(code: string, options: ExecuteOptions = {}): Promise<Execution> {
-    return this.enqueue({ code }, options);
+    return this.enqueue(options.prelude ? { code, prelude: options.prelude } : { code }, options);
   }
 
-  /** Imports modules into the session ahead of time (numpy → np, pandas → pd, matplotlib.pyplot → plt). */
+  /** Imports modules into the warm interpreter every call starts from (numpy → np, pandas → pd, matplotlib.pyplot → plt). */
   preload(modules: string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Execution> {
     return this.enqueue({ preload: modules }, { timeoutMs });
   }
@@ -132,10 +150,10 @@ export class PythonKernel {
 
   private enqueue(payload: Payload, options: ExecuteOptions): Promise<Execution> {
     if (this.dead) return Promise.reject(new KernelError("dead", `Python kernel is not running: ${this.dead.message}`));
-    const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     return new Promise((resolve, reject) => {
-      const id = `r${++this.nextId}`;
-      this.queue.push({ id, payload, options, stdout: new CappedText(max), stderr: new CappedText(max), started: 0, callbackFailed: false, resolve, reject });
+      const id = randomBytes(16).toString("base64url");
+      const output = new CappedOutput(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+      this.queue.push({ id, payload, options, output, started: 0, callbackFailed: false, resolve, reject });
       this.pump();
     });
   }
@@ -148,19 +166,30 @@ export class PythonKernel {
     job.started = Date.now();
     const timeoutMs = job.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     job.timer = setTimeout(() => {
-      this.die(new KernelError("timeout", `Python code did not finish within ${timeoutMs} ms; the kernel was stopped and its state is lost`));
+      this.die(new KernelError("timeout", `Python code did not finish within ${timeoutMs} ms; the kernel was stopped`));
+      this.hooks.onStuck?.();
       this.child.kill("SIGKILL");
-    }, timeoutMs);
-    this.child.stdin?.write(`${JSON.stringify({ id: job.id, ...job.payload })}\n`);
+    }, timeoutMs + REPORT_GRACE_MS);
+    const request = { id: job.id, ...job.payload, timeoutMs, maxOutputBytes: job.output.max };
+    this.child.stdin?.write(`${JSON.stringify(request)}\n`);
   }
 
   private finish(job: Job, outcome: { execution: Execution } | { error: unknown }): void {
     clearTimeout(job.timer);
-    if (this.current === job) this.current = null;
-    if ("error" in outcome) job.reject(outcome.error);
-    else if (job.callbackFailed) job.reject(job.callbackError);
-    else job.resolve(outcome.execution);
-    this.pump();
+    if (this.current !== job) {
+      if ("error" in outcome) job.reject(outcome.error);
+      return;
+    }
+    const settle = () => {
+      this.current = null;
+      if ("error" in outcome) job.reject(outcome.error);
+      else if (job.callbackFailed) job.reject(job.callbackError);
+      else job.resolve(outcome.execution);
+      this.pump();
+    };
+    // Nothing a call started may run into the next one.
+    if (this.hooks.afterCall && !this.dead) void this.hooks.afterCall().then(settle, settle);
+    else settle();
   }
 
   /** Fails the running call with `error` and every queued one as "dead"; idempotent. */
@@ -171,8 +200,13 @@ export class PythonKernel {
       waiter.reject(error);
     }
     const queued = this.queue.splice(0);
-    if (this.current) this.finish(this.current, { error });
-    for (const job of queued) this.finish(job, { error: new KernelError("dead", `Python kernel stopped before this code ran: ${error.message}`) });
+    const current = this.current;
+    this.current = null;
+    if (current) {
+      clearTimeout(current.timer);
+      current.reject(error);
+    }
+    for (const job of queued) job.reject(new KernelError("dead", `Python kernel stopped before this code ran: ${error.message}`));
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -234,7 +268,7 @@ export class PythonKernel {
     try {
       event = JSON.parse(line);
     } catch {
-      return; // not protocol (something wrote to fd 3 directly): ignored
+      return; // not protocol: ignored
     }
     if (!isRecord(event)) return;
     if (event.type === "ready") {
@@ -247,28 +281,47 @@ export class PythonKernel {
       return;
     }
     const job = this.current;
-    // Late events from a call that already failed (or from user threads) belong to nobody.
+    // Late events from a call that already failed belong to nobody.
     if (!job || event.id !== job.id) return;
     if (event.type === "stdout" || event.type === "stderr") {
       if (typeof event.text === "string") this.onOutput(job, event.type, event.text);
     } else if (event.type === "result") {
-      const results = Array.isArray(event.results) ? event.results.filter(isRichResult) : [];
-      const durationMs = typeof event.durationMs === "number" ? event.durationMs : Date.now() - job.started;
-      const execution: Execution = { stdout: job.stdout.text(), stderr: job.stderr.text(), results, durationMs };
-      const error = toExecutionError(event.error);
-      if (error) execution.error = error;
-      this.finish(job, { execution });
+      this.onResult(job, event);
     } else if (event.type === "protocol_error") {
       this.finish(job, { error: new KernelError("protocol", `Python kernel refused the request: ${String(event.message)}`) });
     }
   }
 
+  private onResult(job: Job, event: Record<string, unknown>): void {
+    const dropped = typeof event.truncatedBytes === "number" ? event.truncatedBytes : 0;
+    const durationMs = typeof event.durationMs === "number" ? event.durationMs : Date.now() - job.started;
+    const killedBy = event.killedBy;
+    if (killedBy === "timeout") {
+      const ms = job.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      return this.finish(job, { error: new KernelError("timeout", `Python code did not finish within ${ms} ms and was stopped`) });
+    }
+    const exit = isRecord(event.exit) ? event.exit : undefined;
+    let error = toExecutionError(event.error);
+    if (killedBy === "output") {
+      error = { name: "OutputLimitExceeded", value: `The code printed more than ${16 * job.output.max} bytes and was stopped; the first ${job.output.max} bytes are shown.`, traceback: "" };
+    } else if (exit && !error) {
+      // The call's process ended without reporting: os._exit, a crash, or a kill (the sandbox's
+      // memory cap). The kernel itself lives on.
+      const how = typeof exit.signal === "number" ? `was killed by signal ${exit.signal}` : `exited with code ${String(exit.code)}`;
+      return this.finish(job, { error: new KernelError("exited", `The Python process ${how} before the code finished${exit.signal === 9 ? " (this looks like memory exhaustion)" : ""}`) });
+    }
+    const results = Array.isArray(event.results) ? event.results.filter(isRichResult) : [];
+    const execution: Execution = { stdout: job.output.text("stdout", dropped), stderr: job.output.text("stderr", dropped), results, durationMs };
+    if (error) execution.error = error;
+    this.finish(job, { execution });
+  }
+
   private onOutput(job: Job, stream: "stdout" | "stderr", text: string): void {
-    job[stream].add(text);
+    const kept = job.output.add(stream, text);
     const callback = stream === "stdout" ? job.options.onStdout : job.options.onStderr;
-    if (!callback || job.callbackFailed) return;
+    if (!callback || job.callbackFailed || kept === "") return;
     try {
-      callback(text);
+      callback(kept);
     } catch (error) {
       // Remembered rather than thrown here, so the kernel and this client stay in step.
       job.callbackFailed = true;
@@ -277,32 +330,36 @@ export class PythonKernel {
   }
 }
 
-/** Keeps the first `max` UTF-8 bytes of a stream of chunks and counts the rest. */
-class CappedText {
-  private readonly parts: string[] = [];
+/** Keeps the first `max` UTF-8 bytes of stdout and stderr together, and counts the rest. */
+class CappedOutput {
+  private readonly parts = { stdout: [] as string[], stderr: [] as string[] };
   private bytes = 0;
   private dropped = 0;
-  constructor(private readonly max: number) {}
+  constructor(readonly max: number) {}
 
-  add(chunk: string): void {
+  /** Returns the part of `chunk` that was kept (what may be passed on). */
+  add(stream: "stdout" | "stderr", chunk: string): string {
     const size = Buffer.byteLength(chunk);
     const room = this.max - this.bytes;
     if (size <= room) {
-      this.parts.push(chunk);
+      this.parts[stream].push(chunk);
       this.bytes += size;
-      return;
+      return chunk;
     }
     const bytes = Buffer.from(chunk, "utf8");
     let end = Math.max(0, room);
     while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--; // never split a character
-    if (end > 0) this.parts.push(bytes.subarray(0, end).toString("utf8"));
+    const kept = end > 0 ? bytes.subarray(0, end).toString("utf8") : "";
+    if (kept) this.parts[stream].push(kept);
     this.dropped += size - end;
     this.bytes = this.max; // once cutting starts, later small chunks must not slip in after a gap
+    return kept;
   }
 
-  text(): string {
-    const text = this.parts.join("");
-    return this.dropped > 0 ? `${text}\n[output truncated: ${this.dropped} bytes dropped]` : text;
+  text(stream: "stdout" | "stderr", droppedAtSource: number): string {
+    const text = this.parts[stream].join("");
+    const dropped = Math.max(this.dropped, droppedAtSource);
+    return stream === "stderr" && dropped > 0 ? `${text}\n[output truncated: ${dropped} bytes dropped]` : text;
   }
 }
 

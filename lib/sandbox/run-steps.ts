@@ -111,9 +111,9 @@ export async function startServer(sandbox: Sandbox, template: RunTemplate, argv:
   }
 }
 
-// Runs before the entry file, in the kernel's session: project files and installed packages are
-// importable, and modules imported from the project by an earlier run are forgotten, so an edited
-// helper module is re-read instead of served from the previous run's cache.
+// Runs before the entry file, in the same session: project files and installed packages are
+// importable, and (where a session outlives a run, as on E2B) modules imported from the project by
+// an earlier run are forgotten, so an edited helper module is re-read instead of served from cache.
 const PRELUDE = `def __tessera_prepare():
     import importlib, os, sys
     root = os.getcwd()
@@ -132,9 +132,8 @@ del __tessera_prepare
 
 /** Runs the entry file in the sandbox's Python session; a Python exception is a result, not a failure. */
 export async function execute(sandbox: Sandbox, code: string, emit: Emit): Promise<Execution> {
-  const prepared = await sandbox.runCode(PRELUDE, { timeoutMs: 15_000 });
-  if (prepared.error) throw new RunError("internal", `Could not prepare the Python session: ${prepared.error.name}: ${prepared.error.value}`, "running");
   return sandbox.runCode(code, {
+    prelude: PRELUDE,
     timeoutMs: EXEC_TIMEOUT_MS,
     onStdout: (text) => emit({ type: "output", stream: "stdout", text }),
     onStderr: (text) => emit({ type: "output", stream: "stderr", text }),

@@ -1,6 +1,6 @@
 /**
  * One interface for every sandbox provider (local bubblewrap, E2B). It covers what cloud sandbox
- * SDKs offer: lifecycle, files, commands, stateful Python, previews and metrics. Callers never know
+ * SDKs offer: lifecycle, files, commands, Python, previews and metrics. Callers never know
  * which provider they hold. Every call that names an existing sandbox takes the owner's id and is
  * refused (as not found) for anyone else.
  */
@@ -22,7 +22,7 @@ export interface SandboxLimits {
   maxOpenFiles: number;
   /** Largest file a process may write, bytes. */
   maxFileBytes: number;
-  /** Total bytes the project directory may hold. */
+  /** Total bytes the project directory may hold (the local provider keeps it in memory). */
   diskBytes: number;
   /** Wall-clock cap per command, ms. */
   commandTimeoutMs: number;
@@ -102,6 +102,14 @@ export interface Execution {
   durationMs: number;
 }
 
+export interface RunCodeOptions {
+  timeoutMs?: number;
+  /** Set-up run before `code` in the same session (its output is the call's output). */
+  prelude?: string;
+  onStdout?: (s: string) => void;
+  onStderr?: (s: string) => void;
+}
+
 export interface SandboxMetrics {
   memoryBytes: number;
   cpuSeconds: number;
@@ -122,8 +130,12 @@ export interface Sandbox {
     run(command: string[], options?: RunCommandOptions): Promise<CommandResult>;
     start(command: string[], options?: RunCommandOptions): Promise<BackgroundCommand>;
   };
-  /** Python with state kept between calls (variables, imports). */
-  runCode(code: string, options?: { timeoutMs?: number; onStdout?: (s: string) => void; onStderr?: (s: string) => void }): Promise<Execution>;
+  /**
+   * Runs Python code, `prelude` first. Whether state carries between calls is the provider's:
+   * E2B's kernel keeps it, the local one starts every call from the same warm interpreter. Callers
+   * pass what a run needs in one call and rely on neither.
+   */
+  runCode(code: string, options?: RunCodeOptions): Promise<Execution>;
   /** URL at which the app's preview of `port` is served (an unguessable capability URL). */
   preview(port: number): Promise<string>;
   metrics(): Promise<SandboxMetrics>;

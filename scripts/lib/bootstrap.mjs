@@ -8,14 +8,16 @@ import path from "node:path";
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 /**
- * Debian packages by purpose, each with how to tell it is there. The local sandbox needs bubblewrap
- * and prlimit, and its Python template uses Debian's python3 with numpy, pandas and matplotlib (the
- * sandbox binds /usr, so these are what generated code imports); the browser tests need Chromium.
+ * Debian packages by purpose, each with how to tell it is there. The local sandbox needs bubblewrap,
+ * prlimit and setpriv, and Perl to join commands to a sandbox; its Python template uses Debian's
+ * python3 with numpy, pandas and matplotlib (the sandbox binds /usr, so these are what generated
+ * code imports); the browser tests need Chromium.
  */
 export const SYSTEM_PACKAGES = {
   sandbox: [
     { pkg: "bubblewrap", check: "command -v bwrap" },
-    { pkg: "util-linux", check: "command -v prlimit" },
+    { pkg: "util-linux", check: "command -v prlimit && command -v setpriv" },
+    { pkg: "perl-base", check: "test -x /usr/bin/perl" },
     { pkg: "python3", check: "test -x /usr/bin/python3" },
     { pkg: "python3-numpy", check: "/usr/bin/python3 -c 'import numpy'" },
     { pkg: "python3-pandas", check: "/usr/bin/python3 -c 'import pandas'" },

@@ -1,354 +1,286 @@
-"""Tessera's stateful Python kernel: JSON requests on stdin, JSON events on fd 3.
+"""Tessera's Python kernel: a supervisor that runs each request in a process forked from itself.
 
-Protocol (one JSON object per line; lib/sandbox/python-kernel.ts is the other end):
-  in   {"id", "code"} | {"id", "preload": ["numpy", ...]}
-  out  {"type": "ready", "python"}            once, at start-up
-       {"id", "type": "stdout"|"stderr", "text"}
-       {"id", "type": "result", "results", "error", "durationMs"}
-       {"id": str|None, "type": "protocol_error", "message"}
-Events go to fd 3, not fd 1, so nothing user code or its subprocesses write to the real stdout
-can be mistaken for protocol. fd 0 is swapped for /dev/null so subprocesses cannot eat requests.
+Protocol with the host (one JSON object per line; lib/sandbox/python-kernel.ts is the other end):
+  in  (stdin)  {"id", "code", "prelude"?, "timeoutMs", "maxOutputBytes"} | {"id", "preload": [...]}
+  out (fd 3)   {"type": "ready", "python"}                                  once, at start-up
+               {"id", "type": "stdout"|"stderr", "text"}
+               {"id", "type": "result", "results", "error", "durationMs", "truncatedBytes", "exit"?, "killedBy"?}
+               {"id": str|None, "type": "protocol_error", "message"}
+
+Why a supervisor: the code a request runs is hostile. It runs in a child forked from this warm
+interpreter (numpy, pandas and matplotlib already imported), which holds neither the host's
+channel (fd 3) nor its requests (stdin), and never learns the request's id. A call ends when that
+child has exited — a fact this process sees, not a message the code could forge — and everything
+the child started (threads die with it; processes, daemons included, are adopted by this
+subreaper) is killed before the result goes out. This process runs no user code: it is made
+non-dumpable, so same-uid code cannot read its memory or descriptors through /proc (and the
+sandbox's seccomp filter refuses ptrace). Output is capped here, at the source: past the cap it
+is counted and dropped, and a flood past 16 times the cap ends the call. State does not carry
+from one call to the next; every call starts from the same warm interpreter.
 """
-import ast, base64, builtins, collections, importlib, io, json, linecache, os, re, sys  # noqa: E401
-import threading, time, traceback, types  # noqa: E401
+import ctypes, errno, json, os, select, signal, sys, tempfile, time  # noqa: E401
 
-CELL = "<cell>"
-MAX_ROWS = 1000
-MAX_CELLS = 200_000  # table cells per result: keeps very wide frames from producing giant lines
-MAX_TEXT = 100_000
-MAX_HTML = 2_000_000
-MAX_JSON = 1_000_000
-MAX_FIGURES = 50
-CHUNK = 65_536  # characters per stream event, so no single print makes an oversized line
-CO_COROUTINE = 0x80
-ALIASES = {"numpy": "np", "pandas": "pd", "matplotlib.pyplot": "plt"}
-MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
-
-# Before anything can import matplotlib: Agg makes plt.show() a no-op instead of looking for a display.
-os.environ["MPLBACKEND"] = "Agg"
-
-# User code runs in a real module registered as __main__, so pickle, dataclasses and
-# multiprocessing find the classes it defines; the kernel's own names stay out of its namespace.
-_kernel_module = sys.modules["__main__"]
-_main = types.ModuleType("__main__")
-_main.__dict__["__builtins__"] = builtins
-G = _main.__dict__
-sys.modules["__main__"] = _main
-
-_events = None
-_emit_lock = threading.Lock()
-_state = {"agg": False, "loop": None}
-# Code objects and source of recent cells: every cell is "<cell>", so linecache only holds the
-# current one; frames from functions defined earlier get their lines from here instead.
-_history = collections.deque(maxlen=200)
+HERE = os.path.dirname(os.path.abspath(__file__))
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+MAX_LINE = 48 * 1024 * 1024  # one event from the child: a result with figures and tables fits
+FLOOD_FACTOR = 16
+WORKDIR = "/workspace"  # where calls run: the directory the kernel was started in
+DRAIN_AFTER_EXIT_S = 0.2
 
 
-def _emit(event):
-    line = json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n"
-    with _emit_lock:
+def _prctl(option, value):
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the sandbox around us is what holds
+
+
+class Host:
+    """fd 3 to the host: the only writer is this process."""
+
+    def __init__(self):
+        os.set_inheritable(3, False)
+        self.out = os.fdopen(3, "w", buffering=1, encoding="utf-8", errors="backslashreplace")
+
+    def emit(self, event):
         try:
-            _events.write(line)
-        except (BrokenPipeError, ValueError):
-            os._exit(1)  # the host is gone; nobody is left to serve
+            self.out.write(json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n")
+        except (BrokenPipeError, ValueError, OSError):
+            os._exit(1)  # the host is gone
 
 
-class _Stream(io.TextIOBase):
-    """sys.stdout/sys.stderr while a request runs: text becomes events, a line (or 64K) at a time."""
-
-    encoding = "utf-8"
-    errors = "strict"
-
-    def __init__(self, rid, name):
-        super().__init__()
-        self._rid, self._name, self._parts, self._size = rid, name, [], 0
-        self._lock = threading.Lock()
-
-    def writable(self):
-        return True
-
-    def isatty(self):
-        return False
-
-    def write(self, s):
-        if not isinstance(s, str):
-            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
-        with self._lock:
-            self._parts.append(s)
-            self._size += len(s)
-            if "\n" in s or self._size >= CHUNK:
-                self._drain()
-        return len(s)
-
-    def flush(self):
-        with self._lock:
-            self._drain()
-
-    def _drain(self):
-        text = "".join(self._parts)
-        self._parts.clear()
-        self._size = 0
-        for i in range(0, len(text), CHUNK):
-            _emit({"id": self._rid, "type": self._name, "text": text[i : i + CHUNK]})
-
-
-def _codes(co):
-    found = [co]
-    for const in co.co_consts:
-        if isinstance(const, types.CodeType):
-            found += _codes(const)
-    return found
-
-
-def _exec_cell(code):
-    lines = code.splitlines(True)
-    linecache.cache[CELL] = (len(code), None, lines, CELL)
+def _children():
     try:
-        tree = ast.parse(code, CELL)
-    except SyntaxError as e:
-        raise e.with_traceback(None)  # the parser's frames are ours, not the user's
-    last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
-    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-    body = compile(tree, CELL, "exec", flags=flags)
-    expr = compile(last, CELL, "eval", flags=flags) if last else None
-    _history.append(([c for top in (body, expr) if top for c in _codes(top)], lines))
-    _run_code(body)
-    return _run_code(expr) if expr else None
-
-
-def _run_code(co):
-    value = eval(co, G)
-    if co.co_flags & CO_COROUTINE:
-        if _state["loop"] is None:
-            import asyncio  # only cells that use top-level await pay for it
-
-            _state["loop"] = asyncio.new_event_loop()
-        value = _state["loop"].run_until_complete(value)
-    return value
-
-
-def _frame_summary(fs, frame, current):
-    code = frame.f_code
-    if fs.filename != CELL or any(c is code for c in current):
-        return fs
-    line = ""
-    for codes, lines in reversed(_history):
-        if any(c is code for c in codes):
-            line = lines[fs.lineno - 1] if fs.lineno and 0 < fs.lineno <= len(lines) else ""
-            break
-    return traceback.FrameSummary(CELL, fs.lineno, fs.name, lookup_line=False, line=line)
-
-
-def _format_traceback(e, tb):
-    if _history:
-        linecache.cache[CELL] = (0, None, _history[-1][1], CELL)  # user code may have cleared it
-    te = traceback.TracebackException(type(e), e, tb)
-    current = _history[-1][0] if _history else []
-    todo, seen = [(te, e, tb)], set()
-    while todo:
-        te_, exc, exc_tb = todo.pop()
-        if te_ is None or exc is None or id(te_) in seen:
-            continue
-        seen.add(id(te_))
-        frames = [frame for frame, _ in traceback.walk_tb(exc_tb)]
-        te_.stack = traceback.StackSummary.from_list([_frame_summary(fs, f, current) for fs, f in zip(te_.stack, frames)])
-        for link in ("__cause__", "__context__"):
-            linked = getattr(exc, link)
-            todo.append((getattr(te_, link), linked, getattr(linked, "__traceback__", None)))
-    return "".join(te.format())
-
-
-def _error(e):
-    try:
-        tb = e.__traceback__
-        # Start at the user's first frame; with none (syntax errors, preload) drop only our own.
-        first = tb
-        while first is not None and first.tb_frame.f_code.co_filename != CELL:
-            first = first.tb_next
-        if first is None:
-            while tb is not None and tb.tb_frame.f_code.co_filename == _SELF:
-                tb = tb.tb_next
-        text = _format_traceback(e, first or tb)
-    except Exception as failure:  # never lose the error itself to a formatting problem
-        text = f"{type(e).__name__} (traceback unavailable: {type(failure).__name__})"
-    try:
-        value = str(e)
-    except Exception:
-        value = f"<unprintable {type(e).__name__}>"
-    return {"name": type(e).__name__, "value": _cap(value, 10_000), "traceback": _cap(text, MAX_TEXT)}
-
-
-def _cap(text, limit):
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}\n… [{len(text) - limit} more characters]"
-
-
-def _rich(value):
-    pd = sys.modules.get("pandas")
-    if pd is not None and isinstance(value, (pd.DataFrame, pd.Series)):
-        return _table(value, pd)
-    # Looked up on the type so objects with a catch-all __getattr__ are not mistaken for displayables.
-    png = getattr(type(value), "_repr_png_", None)
-    data = png(value) if callable(png) else None
-    data = data[0] if isinstance(data, tuple) and data else data
-    if isinstance(data, bytes):
-        return {"type": "png", "base64": base64.b64encode(data).decode("ascii")}
-    html = getattr(type(value), "_repr_html_", None)
-    data = html(value) if callable(html) else None
-    if isinstance(data, str) and len(data) <= MAX_HTML:
-        return {"type": "html", "html": data}
-    if isinstance(value, (dict, list, int, float)):
-        try:
-            dumped = json.dumps(value, allow_nan=False)
-            if len(dumped) <= MAX_JSON:
-                return {"type": "json", "json": json.loads(dumped)}
-        except (TypeError, ValueError, RecursionError):
-            pass  # not JSON after all: shown as text
-    return {"type": "text", "text": _cap(repr(value), MAX_TEXT)}
-
-
-def _table(value, pd):
-    frame = value.to_frame() if isinstance(value, pd.Series) else value
-    limit = min(MAX_ROWS, max(1, MAX_CELLS // max(1, len(frame.columns))))
-    # The rows carry no separate index, so a meaningful one becomes leading columns.
-    flat = frame
-    if not isinstance(frame.index, pd.RangeIndex):
-        try:
-            flat = frame.reset_index()
-        except ValueError:
-            pass  # an index name clashes with a column: keep the columns alone
-    head = flat.head(limit)
-    try:
-        rows = json.loads(head.to_json(orient="values", date_format="iso", default_handler=str))
-    except Exception:
-        rows = head.astype(str).values.tolist()
-    # The html keeps pandas' own "…" row and "N rows × M columns" footer when rows were cut.
-    html = frame.to_html(max_rows=limit, show_dimensions="truncate")
-    return {"type": "table", "columns": [str(c) for c in head.columns], "rows": rows, "html": html}
-
-
-def _figures():
-    plt = sys.modules.get("matplotlib.pyplot")
-    if plt is None:
+        with open(f"/proc/self/task/{os.getpid()}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
         return []
-    out = []
-    try:
-        numbers = plt.get_fignums()
-        for num in numbers[:MAX_FIGURES]:
-            buf = io.BytesIO()
-            plt.figure(num).savefig(buf, format="png", dpi=100)
-            out.append({"type": "png", "base64": base64.b64encode(buf.getvalue()).decode("ascii")})
-        if len(numbers) > MAX_FIGURES:
-            out.append({"type": "text", "text": f"[{len(numbers) - MAX_FIGURES} more figures not shown]"})
-    finally:
-        plt.close("all")
-    return out
 
 
-def _use_agg():
-    mpl = sys.modules.get("matplotlib")
-    if mpl is not None and not _state["agg"]:
-        mpl.use("Agg")
-        _state["agg"] = True
+def _reap_all(deadline_s=2.0):
+    """Kill every descendant: orphans come to us (subreaper), so repeat until none is left."""
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        kids = _children()
+        for pid in kids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                break
+        if not kids and not _children():
+            return
+        time.sleep(0.005)
 
 
-def _preload(names):
-    failed = []
-    for name in names:
+class Call:
+    def __init__(self, host, req):
+        self.host, self.id = host, req["id"]
+        self.cap = int(req.get("maxOutputBytes") or 1024 * 1024)
+        self.timeout_s = max(0.05, int(req.get("timeoutMs") or 60_000) / 1000)
+        self.kept = 0
+        self.truncated = 0
+        self.result = None
+        self.killed_by = None
+
+    def on_event(self, raw):
         try:
-            module = importlib.import_module(name)
-            top = name.split(".")[0]
-            G[ALIASES.get(name, top)] = module if name in ALIASES else sys.modules[top]
-        except Exception as e:
-            failed.append(f"{name} ({type(e).__name__}: {e})")
-    _use_agg()
-    if failed:
-        raise ImportError("could not preload " + ", ".join(failed))
+            event = json.loads(raw)
+        except ValueError:
+            return
+        if not isinstance(event, dict):
+            return
+        kind = event.get("type")
+        if kind in ("stdout", "stderr") and isinstance(event.get("text"), str):
+            self.on_output(kind, event["text"])
+        elif kind == "result":
+            # The last one counts: code that writes a result of its own before failing does not
+            # hide the failure (the real result comes after it).
+            self.result = event
+
+    def on_output(self, stream, text):
+        data = text.encode("utf-8", "backslashreplace")
+        room = self.cap - self.kept
+        if room > 0:
+            piece = data[:room].decode("utf-8", "ignore")
+            self.kept += min(len(data), room)
+            self.host.emit({"id": self.id, "type": stream, "text": piece})
+        self.truncated += max(0, len(data) - max(0, room))
+        if self.truncated > self.cap * FLOOD_FACTOR and self.killed_by is None:
+            self.killed_by = "output"
+
+    def report(self, exit_info):
+        r = self.result if isinstance(self.result, dict) else {}
+        results = r.get("results") if isinstance(r.get("results"), list) else []
+        event = {
+            "id": self.id,
+            "type": "result",
+            "results": results if self.killed_by is None else [],
+            "error": r.get("error"),
+            "durationMs": r.get("durationMs"),
+            "truncatedBytes": self.truncated,
+        }
+        if self.result is None or self.killed_by is not None:
+            event["exit"] = exit_info
+        if self.killed_by is not None:
+            event["killedBy"] = self.killed_by
+        self.host.emit(event)
 
 
-def _serve(rid, work):
-    started = time.perf_counter()
-    out, err = _Stream(rid, "stdout"), _Stream(rid, "stderr")
-    saved = sys.stdout, sys.stderr, sys.stdin
-    # A fresh empty stdin: input() gets EOFError, and exit() closes this rather than our requests.
-    sys.stdout, sys.stderr, sys.stdin = out, err, io.StringIO()
-    results, error = [], None
-    try:
+def _run(host, req):
+    import cell  # noqa: PLC0415 (imported at start, before any request)
+
+    call = Call(host, req)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: everything from here on may run hostile code
         try:
-            _use_agg()
-            value = work()
-            if value is not None:
-                G["_"] = value
-                results.append(_rich(value))
-        except BaseException as e:  # SystemExit and KeyboardInterrupt included: the kernel lives on
-            error = _error(e)
-        try:
-            results += _figures()
-        except BaseException as e:
-            error = error or _error(e)
-    finally:
-        sys.stdout, sys.stderr, sys.stdin = saved
-        out.flush()
-        err.flush()
-    duration = round((time.perf_counter() - started) * 1000, 3)
-    try:
-        _emit({"id": rid, "type": "result", "results": results, "error": error, "durationMs": duration})
-    except (TypeError, ValueError) as e:  # a result JSON cannot carry: the host must still hear back
-        error = {"name": "KernelError", "value": f"the result could not be encoded: {e}", "traceback": ""}
-        _emit({"id": rid, "type": "result", "results": [], "error": error, "durationMs": duration})
+            os.close(r)
+            os.setpgid(0, 0)
+            sys.path.remove(HERE)
+            for fd in (0, 3):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            null = os.open(os.devnull, os.O_RDONLY)
+            if null != 0:
+                os.dup2(null, 0)
+                os.close(null)
+            os.chdir(WORKDIR)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            cell.run(w, req["code"], req.get("prelude"))
+        finally:
+            os._exit(0)
+    os.close(w)
+    started = time.monotonic()
+    deadline = started + call.timeout_s
+    buf = bytearray()
+    discarding = False
+    status = None
+    eof = False
+    exited_at = None
+    while True:
+        now = time.monotonic()
+        if status is None:
+            done, st = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status, exited_at = st, now
+        if status is not None and (eof or now - exited_at > DRAIN_AFTER_EXIT_S):
+            break
+        if status is None and (now >= deadline or call.killed_by):
+            call.killed_by = call.killed_by or "timeout"
+            # The child may not have made its own group yet: kill the group and the child itself.
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            _, status = os.waitpid(pid, 0)
+            exited_at = time.monotonic()
+            continue
+        wait = 0.05 if status is not None else max(0.0, min(deadline - now, 0.25))
+        ready, _, _ = select.select([r] if not eof else [], [], [], wait)
+        if not ready:
+            continue
+        chunk = os.read(r, 1 << 16)
+        if not chunk:
+            eof = True
+            continue
+        start = 0
+        while start < len(chunk):
+            nl = chunk.find(b"\n", start)
+            end = len(chunk) if nl == -1 else nl
+            if not discarding:
+                buf += chunk[start:end]
+                if len(buf) > MAX_LINE:
+                    buf.clear()
+                    discarding = True  # an oversized line is dropped whole
+            if nl == -1:
+                break
+            if not discarding and buf:
+                call.on_event(bytes(buf).decode("utf-8", "backslashreplace"))
+            buf.clear()
+            discarding = False
+            start = nl + 1
+    os.close(r)
+    _reap_all()
+    call.report(_describe(status))
 
 
-def _handle(raw):
+def _describe(status):
+    if status is None:
+        return {"code": None, "signal": None}
+    if os.WIFSIGNALED(status):
+        return {"code": None, "signal": os.WTERMSIG(status)}
+    return {"code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None, "signal": None}
+
+
+def _handle(host, raw):
     try:
         req = json.loads(raw)
     except ValueError as e:
-        return _emit({"id": None, "type": "protocol_error", "message": f"request is not JSON: {e}"})
+        return host.emit({"id": None, "type": "protocol_error", "message": f"request is not JSON: {e}"})
     rid = req.get("id") if isinstance(req, dict) else None
     if not isinstance(rid, str):
-        return _emit({"id": None, "type": "protocol_error", "message": "request must be an object with a string id"})
-    code, names = req.get("code"), req.get("preload")
-    if isinstance(code, str):
-        return _serve(rid, lambda: _exec_cell(code))
-    if isinstance(names, list) and all(isinstance(n, str) and MODULE_NAME.match(n) for n in names):
-        return _serve(rid, lambda: _preload(names))
-    _emit({"id": rid, "type": "protocol_error", "message": 'request needs "code" (a string) or "preload" (module names)'})
+        return host.emit({"id": None, "type": "protocol_error", "message": "request must be an object with a string id"})
+    if isinstance(req.get("code"), str) and (req.get("prelude") is None or isinstance(req.get("prelude"), str)):
+        return _run(host, req)
+    names = req.get("preload")
+    if isinstance(names, list) and all(isinstance(n, str) and n.replace(".", "").replace("_", "").isalnum() for n in names):
+        import cell  # noqa: PLC0415
 
-
-def _open_channels():
-    global _events
-    try:
-        os.set_inheritable(3, False)  # subprocesses must not be able to write protocol
-        _events = os.fdopen(3, "w", buffering=1, encoding="utf-8", errors="backslashreplace")
-    except OSError:
-        sys.stderr.write("kernel.py: fd 3 must be a pipe for protocol events\n")
-        sys.exit(2)
-    requests = os.fdopen(os.dup(0), "rb")
-    try:
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.close(null)
-    except OSError:
-        pass  # no /dev/null: subprocesses share our stdin, as before
-    return requests
+        started = time.monotonic()
+        failed = cell.preload(names)
+        error = {"name": "ImportError", "value": "could not preload " + ", ".join(failed), "traceback": ""} if failed else None
+        duration = round((time.monotonic() - started) * 1000, 3)
+        return host.emit({"id": rid, "type": "result", "results": [], "error": error, "durationMs": duration, "truncatedBytes": 0})
+    host.emit({"id": rid, "type": "protocol_error", "message": 'request needs "code" (a string) or "preload" (module names)'})
 
 
 def main():
-    requests = _open_channels()
-    _emit({"type": "ready", "python": sys.version.split()[0]})
+    _prctl(PR_SET_DUMPABLE, 0)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    try:
+        host = Host()
+    except OSError:
+        sys.stderr.write("kernel.py: fd 3 must be a pipe for protocol events\n")
+        sys.exit(2)
+    # Nothing the sandbox's code can write is read here: not the project directory (a matplotlibrc
+    # there would be read at import), not a shared config directory.
+    global WORKDIR
+    WORKDIR = os.getcwd()
+    os.chdir("/")
+    os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="matplotlib-")
+    os.environ["MPLBACKEND"] = "Agg"
+    sys.path.insert(0, HERE)
+    import cell  # noqa: F401, PLC0415
+
+    requests = os.fdopen(os.dup(0), "rb")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    host.emit({"type": "ready", "python": sys.version.split()[0]})
     while True:
         try:
             raw = requests.readline()
             if not raw:
                 return
             if raw.strip():
-                _handle(raw)
+                _handle(host, raw)
         except KeyboardInterrupt:
-            continue  # a stray SIGINT between requests is not a reason to lose the session
+            continue
+        except OSError as e:
+            if e.errno != errno.EINTR:
+                raise
 
-
-_SELF = _emit.__code__.co_filename
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +8,7 @@ import { PreviewStore } from "@/lib/preview/store";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
 import { buildInSandbox, readTemplateManifest } from "@/lib/sandbox/templates";
 import type { Sandbox } from "@/lib/sandbox/types";
-import { hasBwrap } from "../../support/sandbox";
+import { hasBwrap, sandboxTempDir } from "../../support/sandbox";
 
 /**
  * A React fragment built in the real sandbox and shown in real Chromium at its capability URL,
@@ -61,7 +60,7 @@ describe.skipIf(!ready)("React template: build in the sandbox, preview at a capa
   const apiCalls: { cookie?: string; origin?: string }[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), "tessera-preview-"));
+    dir = sandboxTempDir("tessera-preview-");
     provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
     sandbox = await provider.create({ template: "react", ownerId: "alice", projectId: "p1" });
     server = http.createServer((req, res) => {
@@ -164,7 +163,7 @@ describe.skipIf(!ready)("React template: build in the sandbox, preview at a capa
 
 describe.skipIf(!hasBwrap)("HTML template: the files are the site", () => {
   it("publishes the project's files as a static preview", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-preview-html-"));
+    const dir = sandboxTempDir("tessera-preview-html-");
     const provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
     try {
       const sandbox = await provider.create({ template: "html", ownerId: "alice", projectId: "h" });
@@ -202,7 +201,7 @@ const count = ref<number>(0);
 
 describe.skipIf(!ready || !existsSync(path.join(ROOT, "templates/vue/node_modules/vue")))("Vue template: single-file components built in the sandbox", () => {
   it("compiles, bundles and renders in Chromium, scoped styles included", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-preview-vue-"));
+    const dir = sandboxTempDir("tessera-preview-vue-");
     const provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
     const store = new PreviewStore();
     const server = http.createServer((req, res) => {
@@ -253,7 +252,7 @@ http.server.HTTPServer(("127.0.0.1", 8125), H).serve_forever()
 describe.skipIf(!hasBwrap)("server-style preview through the unix-socket relay", () => {
   it("reaches a server on the sandbox's loopback without giving it the app's credentials", async () => {
     const { respondPreview } = await import("@/lib/preview/relay");
-    const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-preview-srv-"));
+    const dir = sandboxTempDir("tessera-preview-srv-");
     const store = new PreviewStore();
     const provider = new LocalSandboxProvider({
       rootDir: path.join(dir, "sandboxes"),

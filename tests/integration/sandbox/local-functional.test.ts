@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
 import type { Sandbox } from "@/lib/sandbox/types";
-import { available, hasBwrap } from "../../support/sandbox";
+import { available, hasBwrap, sandboxTempDir } from "../../support/sandbox";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const ready = hasBwrap && available("/usr/bin/python3", ["-c", "import numpy, pandas, matplotlib"]);
@@ -16,7 +15,7 @@ describe.skipIf(!ready)("local sandbox: what generated code needs", () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), "tessera-sbx-fn-"));
+    dir = sandboxTempDir("tessera-sbx-fn-");
     provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
     sandbox = await provider.create({ template: "python", ownerId: "alice", projectId: "p1" });
   });
@@ -25,11 +24,18 @@ describe.skipIf(!ready)("local sandbox: what generated code needs", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("keeps Python state across runCode calls", async () => {
-    await sandbox.runCode("import math\ncounter = 41");
-    const second = await sandbox.runCode("counter += 1\nprint(math.sqrt(16), counter)");
-    expect(second.error).toBeUndefined();
-    expect(second.stdout).toBe("4.0 42\n");
+  it("starts every runCode from the warm interpreter: numpy is there, nothing of an earlier call is", async () => {
+    const first = await sandbox.runCode("import math\ncounter = 41\nprint(math.sqrt(16), counter, np.__name__)");
+    expect(first.error).toBeUndefined();
+    expect(first.stdout).toBe("4.0 41 numpy\n");
+    const second = await sandbox.runCode("counter += 1");
+    expect(second.error).toMatchObject({ name: "NameError" });
+  });
+
+  it("runs a prelude and the code in one call, in order", async () => {
+    const run = await sandbox.runCode("print(setting * 2)", { prelude: "setting = 21\nprint('ready')" });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toBe("ready\n42\n");
   });
 
   it("returns a matplotlib chart as PNG", async () => {
@@ -98,7 +104,7 @@ describe.skipIf(!ready)("local sandbox: what generated code needs", () => {
 
 describe.skipIf(!ready)("local sandbox templates", () => {
   it("offers only templates that exist and refuses others by name", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-sbx-tpl-"));
+    const dir = sandboxTempDir("tessera-sbx-tpl-");
     const provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates") });
     try {
       expect(provider.templates()).toContain("python");

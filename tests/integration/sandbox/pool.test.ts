@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxPool } from "@/lib/sandbox/pool";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
-import { hasBwrap } from "../../support/sandbox";
+import { hasBwrap, sandboxTempDir } from "../../support/sandbox";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 if (!hasBwrap) console.warn("bwrap is not installed: the sandbox pool suite is skipped.");
@@ -24,7 +23,7 @@ describe.skipIf(!hasBwrap)("warm pool and project reuse", () => {
   const errors: unknown[] = [];
 
   beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), "tessera-pool-"));
+    dir = sandboxTempDir("tessera-pool-");
     provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates"), maxPerOwner: 10 });
     pool = new SandboxPool(provider, {
       size: { python: 1 },
@@ -73,10 +72,10 @@ describe.skipIf(!hasBwrap)("warm pool and project reuse", () => {
 
   it("reuses a project's running sandbox across runs", async () => {
     const first = await pool.forProject({ template: "python", ownerId: "carol", projectId: "p2" });
-    await first.runCode("kept = 'yes'");
+    await first.files.write("kept.txt", "yes");
     const second = await pool.forProject({ template: "python", ownerId: "carol", projectId: "p2" });
     expect(second.info.id).toBe(first.info.id);
-    expect((await second.runCode("print(kept)")).stdout).toBe("yes\n");
+    expect((await second.runCode("print(open('kept.txt').read())")).stdout).toBe("yes\n");
     const other = await pool.forProject({ template: "python", ownerId: "carol", projectId: "p3" });
     expect(other.info.id).not.toBe(first.info.id);
   });

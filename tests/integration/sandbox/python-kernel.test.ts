@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +16,7 @@ const kernels: PythonKernel[] = [];
 async function start(options: { maxLineBytes?: number } = {}): Promise<{ kernel: PythonKernel; child: ChildProcess; dir: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), "tessera-kernel-"));
   dirs.push(dir);
-  const child = spawn(PYTHON, [KERNEL], { cwd: dir, stdio: ["pipe", "pipe", "pipe", "pipe"], env: { MPLBACKEND: "Agg", PATH: "/usr/bin:/bin", HOME: dir } as unknown as NodeJS.ProcessEnv });
+  const child = spawn(PYTHON, ["-I", "-B", KERNEL], { cwd: dir, stdio: ["pipe", "pipe", "pipe", "pipe"], env: { MPLBACKEND: "Agg", PATH: "/usr/bin:/bin", HOME: dir } as unknown as NodeJS.ProcessEnv });
   const kernel = new PythonKernel(child, options);
   kernels.push(kernel);
   await kernel.ready(30_000);
@@ -31,6 +31,15 @@ async function rejection(promise: Promise<unknown>): Promise<KernelError> {
     return error as KernelError;
   }
   throw new Error("expected the call to be rejected");
+}
+
+/** How many `sleep <marker>` processes are alive on this host. */
+function sleepers(marker: string): number {
+  try {
+    return execFileSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).split("\n").filter(Boolean).length;
+  } catch {
+    return 0; // pgrep exits 1 when nothing matches
+  }
 }
 
 describe.skipIf(!hasPython)("python kernel (real python, no sandbox)", () => {
@@ -51,12 +60,20 @@ describe.skipIf(!hasPython)("python kernel (real python, no sandbox)", () => {
     expect(kernel.pythonVersion).toMatch(/^3\.\d+/);
   });
 
-  it("keeps variables and imports across calls", async () => {
-    const first = await kernel.execute("import math\nx = 41");
-    expect(first).toMatchObject({ stdout: "", stderr: "", results: [] });
+  it("starts every call from the warm interpreter: preloaded modules are there, nothing of an earlier call is", async () => {
+    const { kernel: warm } = await start();
+    expect((await warm.preload(["numpy"])).error).toBeUndefined();
+    const first = await warm.execute("import math\nx = 41\nmath.sqrt(16)");
+    expect(first).toMatchObject({ stdout: "", stderr: "", results: [{ type: "json", json: 4 }] });
     expect(first.error).toBeUndefined();
-    expect((await kernel.execute("x + 1")).results).toEqual([{ type: "json", json: 42 }]);
-    expect((await kernel.execute("math.sqrt(16)")).results).toEqual([{ type: "json", json: 4 }]);
+    expect((await warm.execute("x")).error).toMatchObject({ name: "NameError" });
+    expect((await warm.execute("np.arange(3).tolist()")).results).toEqual([{ type: "json", json: [0, 1, 2] }]);
+  });
+
+  it("runs a prelude and the code in one process, in order", async () => {
+    const run = await kernel.execute("print(setting * 2)", { prelude: "setting = 21\nprint('ready')" });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toBe("ready\n42\n");
   });
 
   it("shows the last expression like Jupyter: repr as text, None as nothing, _repr_html_ as html", async () => {
@@ -66,14 +83,13 @@ describe.skipIf(!hasPython)("python kernel (real python, no sandbox)", () => {
     expect(html.results).toEqual([{ type: "html", html: "<b>h</b>" }]);
   });
 
-  it("returns a matplotlib chart as a PNG and closes the figure", async () => {
+  it("returns a matplotlib chart as a PNG", async () => {
     const run = await kernel.execute("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [4, 1, 9])\nplt.show()");
     expect(run.error).toBeUndefined();
     const pngs = run.results.filter((r) => r.type === "png");
     expect(pngs).toHaveLength(1);
     const bytes = Buffer.from((pngs[0] as { base64: string }).base64, "base64");
     expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect((await kernel.execute("len(plt.get_fignums())")).results).toEqual([{ type: "json", json: 0 }]);
   });
 
   it("returns a pandas DataFrame as a table, capped at 1,000 rows", async () => {
@@ -83,7 +99,7 @@ describe.skipIf(!hasPython)("python kernel (real python, no sandbox)", () => {
     expect(run.results[0]).toMatchObject({ type: "table", columns: ["name", "n"], rows: [["a", 1], ["b", 2], [null, 3]] });
     expect((run.results[0] as { html?: string }).html).toContain("<table");
 
-    const big = await kernel.execute("pd.DataFrame({'i': range(2500)})");
+    const big = await kernel.execute("import pandas as pd\npd.DataFrame({'i': range(2500)})");
     const table = big.results[0] as { type: string; rows: unknown[][]; html: string };
     expect(table.type).toBe("table");
     expect(table.rows).toHaveLength(1000);
@@ -91,31 +107,30 @@ describe.skipIf(!hasPython)("python kernel (real python, no sandbox)", () => {
   });
 
   it("turns an exception into name/value/traceback that starts at the user's <cell> code", async () => {
-    await kernel.execute("def divide(a):\n    return a / 0");
-    const run = await kernel.execute("y = 1\ndivide(y)");
+    const run = await kernel.execute("y = 1\ndivide(y)", { prelude: "def divide(a):\n    return a / 0" });
     expect(run.results).toEqual([]);
     expect(run.error).toMatchObject({ name: "ZeroDivisionError", value: "division by zero" });
     const traceback = run.error?.traceback ?? "";
     expect(traceback).toContain('File "<cell>"');
     expect(traceback).toContain("divide(y)");
-    // The function came from the previous call: its own source line is shown, not this cell's.
+    // The function came from the prelude: its own source line is shown, not this cell's.
     expect(traceback).toContain("return a / 0");
-    expect(traceback).not.toContain("kernel.py");
+    expect(traceback).not.toMatch(/kernel\.py|cell\.py/);
   });
 
   it("reports a SyntaxError as an error", async () => {
     const run = await kernel.execute("x = = 2");
     expect(run.error?.name).toBe("SyntaxError");
     expect(run.error?.traceback).toContain("<cell>");
-    expect(run.error?.traceback).not.toContain("kernel.py");
-    expect((await kernel.execute("x")).results).toEqual([{ type: "json", json: 41 }]);
+    expect(run.error?.traceback).not.toMatch(/kernel\.py|cell\.py/);
+    expect((await kernel.execute("40 + 2")).results).toEqual([{ type: "json", json: 42 }]);
   });
 
   it("survives sys.exit(), exit() and KeyboardInterrupt from user code", async () => {
     expect((await kernel.execute("import sys\nsys.exit(3)")).error).toMatchObject({ name: "SystemExit", value: "3" });
     expect((await kernel.execute("exit()")).error?.name).toBe("SystemExit");
     expect((await kernel.execute("raise KeyboardInterrupt")).error?.name).toBe("KeyboardInterrupt");
-    expect((await kernel.execute("x * 2")).results).toEqual([{ type: "json", json: 82 }]);
+    expect((await kernel.execute("41 * 2")).results).toEqual([{ type: "json", json: 82 }]);
   });
 
   it("streams stdout to the callback in order while the code runs", async () => {
@@ -149,34 +164,42 @@ describe.skipIf(!hasPython)("python kernel (real python, no sandbox)", () => {
   });
 
   it("keeps multi-byte text intact across pipe chunks", async () => {
-    const run = await kernel.execute("print('é🙂' * 100_000)");
+    const run = await kernel.execute("print('é🙂' * 100_000)", { maxOutputBytes: 4 * 1024 * 1024 });
     expect(run.stdout).toBe(`${"é🙂".repeat(100_000)}\n`);
   });
 
-  it("truncates output over the cap, counts what was dropped, and still streams all of it", async () => {
+  it("caps output at the source: only the first maxOutputBytes are kept and streamed, the rest is counted", async () => {
     let streamed = 0;
-    const run = await kernel.execute("print('x' * 5000)", { maxOutputBytes: 1000, onStdout: (c) => (streamed += c.length) });
-    expect(run.stdout).toBe(`${"x".repeat(1000)}\n[output truncated: 4001 bytes dropped]`);
-    expect(streamed).toBe(5001);
+    const run = await kernel.execute("print('x' * 5000)", { maxOutputBytes: 1000, onStdout: (c) => (streamed += Buffer.byteLength(c)) });
+    expect(run.stdout).toBe("x".repeat(1000));
+    expect(run.stderr).toBe("\n[output truncated: 4001 bytes dropped]");
+    expect(streamed).toBe(1000);
   });
 
-  it("serialises concurrent calls, each with its own output", async () => {
+  it("ends a call that floods far past the cap, keeping what fit", async () => {
+    let streamed = 0;
+    const run = await kernel.execute("while True:\n    print('y' * 1000)", { maxOutputBytes: 10_000, timeoutMs: 20_000, onStdout: (c) => (streamed += Buffer.byteLength(c)) });
+    expect(run.error).toMatchObject({ name: "OutputLimitExceeded" });
+    expect(streamed).toBe(10_000);
+    expect((await kernel.execute("1 + 1")).results).toEqual([{ type: "json", json: 2 }]);
+  });
+
+  it("serialises concurrent calls, each with its own output, one after another", async () => {
     const [a, b, c] = await Promise.all([
-      kernel.execute("import time\ntime.sleep(0.2)\norder = ['a']\nprint('from a')"),
-      kernel.execute("order.append('b')\nprint('from b')"),
-      kernel.execute("order.append('c')\nprint('from c')\norder"),
+      kernel.execute("import time\ntime.sleep(0.2)\nprint('from a')\ntime.time()"),
+      kernel.execute("import time\nprint('from b')\ntime.time()"),
+      kernel.execute("print('from c')"),
     ]);
     expect([a?.stdout, b?.stdout, c?.stdout]).toEqual(["from a\n", "from b\n", "from c\n"]);
-    expect(b?.error).toBeUndefined();
-    expect(c?.results).toEqual([{ type: "json", json: ["a", "b", "c"] }]);
+    const [ta, tb] = [a, b].map((r) => (r?.results[0] as { json: number }).json);
+    expect(tb).toBeGreaterThanOrEqual(ta!);
   });
 
-  it("ignores malformed request lines and stray bytes on fd 3", async () => {
+  it("ignores malformed request lines", async () => {
     child.stdin?.write("this is not json\n");
     child.stdin?.write('{"id": 7}\n');
     child.stdin?.write("[1, 2]\n");
-    const run = await kernel.execute("import os\nos.write(3, b'garbage that is not protocol\\n')\nx");
-    expect(run.results).toEqual([{ type: "json", json: 41 }]);
+    expect((await kernel.execute("6 * 7")).results).toEqual([{ type: "json", json: 42 }]);
   });
 
   it("preloads modules under their usual names and reports ones that are missing", async () => {
@@ -196,26 +219,67 @@ describe.skipIf(!hasPython)("python kernel (real python, no sandbox)", () => {
     expect((await small.execute("1 + 1")).results).toEqual([{ type: "json", json: 2 }]);
   });
 
-  it("rejects a call that runs too long with code 'timeout' and marks the kernel dead", async () => {
+  it("kills a call past its time cap with everything it started; the kernel answers the next call", async () => {
     const { kernel: busy } = await start();
     const queued = busy.execute("1");
-    const running = rejection(busy.execute("while True: pass", { timeoutMs: 500 }));
+    const running = rejection(busy.execute("import subprocess\nsubprocess.Popen(['sleep', '77'])\nwhile True: pass", { timeoutMs: 500 }));
     expect((await queued).results).toEqual([{ type: "json", json: 1 }]);
     const error = await running;
     expect(error.code).toBe("timeout");
-    expect((await rejection(busy.execute("1"))).code).toBe("dead");
+    expect(sleepers("77")).toBe(0);
+    expect((await busy.execute("2")).results).toEqual([{ type: "json", json: 2 }]);
   });
 
-  it("rejects with code 'exited' when the process ends mid-call, naming a likely memory kill", async () => {
-    const { kernel: quitter } = await start();
-    const exit = await rejection(quitter.execute("import os\nos._exit(3)"));
+  it("a daemon (setsid, double fork) or a thread a call started does not outlive the call", async () => {
+    const run = await kernel.execute(
+      "import subprocess, threading, time\nsubprocess.Popen(['setsid', 'sh', '-c', 'sleep 78 & sleep 78'])\nthreading.Thread(target=lambda: time.sleep(1000)).start()\ntime.sleep(0.3)\nprint('left them')",
+    );
+    expect(run.stdout).toBe("left them\n");
+    expect(sleepers("78")).toBe(0);
+  });
+
+  it("code cannot write the host's channel or forge another call's events, and is killed at its cap all the same", async () => {
+    const forSupervisor = JSON.stringify({ type: "result", results: [{ type: "text", text: "forged" }], error: null });
+    // Frames for the host (ids guessed the way sequential ids would be) and for the supervisor,
+    // written to every descriptor the call's process holds; then the code keeps running.
+    const code = [
+      "import json, os",
+      "frames = [" + JSON.stringify(forSupervisor) + "]",
+      "frames += [json.dumps({'id': f'r{i}', 'type': 'result', 'results': [{'type': 'text', 'text': 'forged'}], 'error': None}) for i in range(1, 50)]",
+      "written = set()",
+      "for fd in range(0, 64):",
+      "    for frame in frames:",
+      "        try:",
+      "            os.write(fd, (frame + '\\n').encode())",
+      "            written.add(fd)",
+      "        except OSError:",
+      "            pass",
+      "print('fds', sorted(written), flush=True)",
+      "while True: pass",
+    ].join("\n");
+    let printed = "";
+    const error = await rejection(kernel.execute(code, { timeoutMs: 1_500, onStdout: (c) => (printed += c) }));
+    expect(error.code).toBe("timeout");
+    expect(printed).toMatch(/^fds \[/);
+    expect(printed).not.toMatch(/\b3\b/); // fd 3, the host's channel, is not open in the call's process
+    expect((await kernel.execute("'still here'")).results).toEqual([{ type: "text", text: "'still here'" }]);
+  });
+
+  it("a result the code writes itself does not hide its own error", async () => {
+    const code =
+      "import json, os\nfor fd in range(4, 64):\n    try:\n        os.write(fd, (json.dumps({'type': 'result', 'results': [], 'error': None}) + '\\n').encode())\n    except OSError:\n        pass\nraise ValueError('the real outcome')";
+    const run = await kernel.execute(code);
+    expect(run.error).toMatchObject({ name: "ValueError", value: "the real outcome" });
+  });
+
+  it("the process of a call ending early is that call's error; the kernel lives on", async () => {
+    const exit = await rejection(kernel.execute("import os\nos._exit(3)"));
     expect(exit.code).toBe("exited");
     expect(exit.message).toContain("code 3");
-
-    const { kernel: killed } = await start();
-    const kill = await rejection(killed.execute("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"));
+    const kill = await rejection(kernel.execute("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"));
     expect(kill.code).toBe("exited");
     expect(kill.message).toMatch(/memory/);
+    expect((await kernel.execute("3")).results).toEqual([{ type: "json", json: 3 }]);
   });
 
   it("rejects ready() with the process's stderr when it exits before starting", async () => {

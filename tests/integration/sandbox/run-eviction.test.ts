@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "@/lib/fragment/protocol";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
 import { runProject } from "@/lib/sandbox/run";
-import { hasBwrap } from "../../support/sandbox";
+import { hasBwrap, sandboxTempDir } from "../../support/sandbox";
 
 /**
  * At the per-owner sandbox cap, a run of one project stops the sandbox of the project used longest
@@ -13,7 +12,7 @@ import { hasBwrap } from "../../support/sandbox";
  */
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-evict-"));
+const dir = sandboxTempDir("tessera-evict-");
 const provider = new LocalSandboxProvider({ rootDir: path.join(dir, "sandboxes"), templatesDir: path.join(ROOT, "templates"), maxPerOwner: 2 });
 const html = (text: string) => ({ template: "html", files: [{ path: "index.html", content: `<!doctype html><p>${text}</p>` }], entry: "index.html" });
 

@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import type { RunEvent, RunResult } from "@/lib/fragment/protocol";
 import { previewStore } from "@/lib/preview";
 import { respondPreview } from "@/lib/preview/relay";
 import { LocalSandboxProvider } from "@/lib/sandbox/providers/local/provider";
+import { sandboxTempDir } from "../../support/sandbox";
 import { runProject, type RunOptions } from "@/lib/sandbox/run";
 
 /**
@@ -30,7 +30,7 @@ export interface Harness {
 }
 
 export async function startHarness(ownerId: string): Promise<Harness> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-run-"));
+  const dir = sandboxTempDir("tessera-run-");
   const store = previewStore();
   const provider = new LocalSandboxProvider({
     rootDir: path.join(dir, "sandboxes"),

@@ -9,6 +9,7 @@ import type {
   FileEntry,
   NetworkPolicy,
   RichResult,
+  RunCodeOptions,
   RunCommandOptions,
   Sandbox,
   SandboxInfo,
@@ -235,8 +236,13 @@ export class E2BSandbox implements Sandbox {
     },
   };
 
-  async runCode(code: string, options: { timeoutMs?: number; onStdout?: (s: string) => void; onStderr?: (s: string) => void } = {}): Promise<Execution> {
+  async runCode(code: string, options: RunCodeOptions = {}): Promise<Execution> {
     this.ensureAlive();
+    // E2B's kernel keeps state, so the prelude is a call of its own.
+    if (options.prelude) {
+      const prepared = await this.runCode(options.prelude, { timeoutMs: options.timeoutMs });
+      if (prepared.error) return prepared;
+    }
     const startedAt = performance.now();
     let execution;
     try {

@@ -1,8 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chownSync, closeSync, lstatSync, openSync, readFileSync, rmSync, statfsSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "../../../errors";
+import { log } from "../../../log";
 import { checkCommandEnv } from "../../command-env";
 import { normalizeSandboxPath } from "../../paths";
 import { PythonKernel } from "../../python-kernel";
@@ -11,39 +12,52 @@ import type {
   CommandResult,
   Execution,
   FileEntry,
+  RunCodeOptions,
   RunCommandOptions,
   Sandbox,
   SandboxInfo,
   SandboxLimits,
   SandboxMetrics,
 } from "../../types";
-import { bwrapArgs, enterArgs, WORKSPACE, type BwrapMounts } from "./bwrap";
-import type { SandboxCgroup } from "./cgroups";
+import { enterArgs, holderArgs, HOME, KERNEL_MOUNT, RUN_MOUNT, RUNTIME_MOUNT, WORKSPACE, type SandboxLayout } from "./bwrap";
+import type { CommandCgroup, SandboxCgroup } from "./cgroups";
+import { dropTo, type HostIdentity } from "./host-identity";
 import { registryHosts, startRegistryProxy } from "./registry-proxy";
-import { collect, killTree, spawnSandboxed } from "./spawn";
+import type { LauncherSyscalls } from "./seccomp";
+import { collect, killGroup, spawnSandboxed } from "./spawn";
 
-const BASE_ENV = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/home/user", LANG: "C.UTF-8", MPLBACKEND: "Agg", MPLCONFIGDIR: "/tmp/matplotlib", TMPDIR: "/tmp" };
+const BASE_ENV = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME, LANG: "C.UTF-8", MPLBACKEND: "Agg", MPLCONFIGDIR: "/tmp/matplotlib", TMPDIR: "/tmp" };
 
 type ExecOptions = Omit<RunCommandOptions, "stdin"> & { stdin?: string | Uint8Array; maxOutputBytes?: number };
+
+export interface SeccompHandle {
+  /** The filter program; each launcher gets its own descriptor of it (a shared one shares its offset). */
+  file: string;
+  syscalls: LauncherSyscalls;
+}
 
 export interface LocalSandboxDeps {
   info: SandboxInfo;
   limits: SandboxLimits;
-  mounts: BwrapMounts;
+  layout: SandboxLayout;
   cgroup: SandboxCgroup | null;
-  kernelDir: string;
-  /** Host side of the sandbox's /run/tessera: unix sockets to and from the host. */
-  socketDir: string;
+  identity: HostIdentity;
+  seccomp: SeccompHandle;
   onViolation: (target: string) => void;
   onKill: (id: string) => Promise<void>;
-  onTimeout: (id: string, expiresAt: Date) => void;
   /** Publish a relayed port as a preview; returns its URL. */
   previewUrl: (info: SandboxInfo, port: number, socketPath: string) => Promise<string>;
 }
 
+interface Spawned {
+  child: ChildProcess;
+  group: CommandCgroup | null;
+  killAll: () => Promise<void>;
+}
+
 export class LocalSandbox implements Sandbox {
-  private readonly running = new Set<ChildProcess>();
-  private kernel?: { process: ChildProcess; client: PythonKernel };
+  private readonly running = new Set<Spawned>();
+  private kernel?: { spawned: Spawned; client: PythonKernel };
   private killed = false;
   private holder?: Promise<number>;
   private holderProcess?: ChildProcess;
@@ -71,71 +85,95 @@ export class LocalSandbox implements Sandbox {
    */
   private ensureHolder(): Promise<number> {
     this.holder ??= (async () => {
-      const child = spawnSandboxed({
-        launcher: ["bwrap", ...bwrapArgs({ mounts: this.deps.mounts, env: BASE_ENV, cwd: WORKSPACE, hostname: "sandbox" }, ["/usr/bin/sleep", "infinity"])],
-        limits: { ...this.deps.limits, cpuSeconds: 1 },
-        cgroupJoin: this.deps.cgroup?.joinScript,
-      });
+      const filter = openSync(this.deps.seccomp.file, "r");
+      let child: ChildProcess;
+      try {
+        child = spawnSandboxed({
+          launcher: ["/usr/bin/bwrap", ...holderArgs({ layout: this.deps.layout, env: BASE_ENV, hostname: "sandbox", seccompFd: 3 }, ["/usr/bin/sleep", "infinity"])],
+          limits: { ...this.deps.limits, cpuSeconds: 1 },
+          cgroupJoin: this.deps.cgroup?.joinScript,
+          identity: dropTo(this.deps.identity),
+          extraFds: [filter],
+        });
+      } finally {
+        closeSync(filter);
+      }
       child.stdin?.end();
       child.stdout?.resume();
-      child.stderr?.resume();
+      // bwrap's own complaints (a refused namespace, a missing path) explain a sandbox that did not
+      // start; they go to the log, never to a client (they name host paths).
+      let complaint = "";
+      child.stderr?.setEncoding("utf8");
+      child.stderr?.on("data", (text: string) => {
+        complaint = (complaint + text).slice(-2_000);
+      });
       this.holderProcess = child;
       child.on("close", () => {
         if (!this.killed) void this.deps.onKill(this.deps.info.id);
       });
-      return innermostPid(child);
+      try {
+        return await innermostPid(child);
+      } catch (err) {
+        log().warn({ sandboxId: this.deps.info.id, stderr: complaint.trim() }, "the sandbox's holder did not start");
+        throw err;
+      }
     })();
     return this.holder;
   }
 
-  private async spawn(
-    argv: string[],
-    options: { cwd?: string; env?: Record<string, string>; extraFds?: number; cpuSeconds?: number; proxySocket?: string },
-  ): Promise<ChildProcess> {
+  private async spawn(argv: string[], options: { cwd?: string; env?: Record<string, string>; events?: boolean; cpuSeconds?: number; proxySocket?: string }): Promise<Spawned> {
     this.ensureAlive();
     let env: Record<string, string> = { ...BASE_ENV, ...checkCommandEnv(options.env) };
     if (options.proxySocket) {
       // Install step: the command runs behind the in-sandbox bridge to the host's registry proxy.
       env = { ...env, npm_config_cache: "/tmp/npm-cache", PIP_CACHE_DIR: "/tmp/pip-cache" };
-      argv = ["/usr/bin/node", "/opt/tessera/bridge.mjs", `/run/tessera/${path.basename(options.proxySocket)}`, ...argv];
+      argv = ["/usr/bin/node", `${RUNTIME_MOUNT}/bridge.mjs`, `${RUN_MOUNT}/${path.basename(options.proxySocket)}`, ...argv];
     }
     const cwd = options.cwd ? path.posix.join(WORKSPACE, normalizeSandboxPath(options.cwd)) : WORKSPACE;
-    const holder = await this.ensureHolder();
+    const holderPid = await this.ensureHolder();
     this.ensureAlive();
-    const child = spawnSandboxed({
-      launcher: enterArgs(holder, cwd, env, argv),
-      limits: { ...this.deps.limits, cpuSeconds: options.cpuSeconds ?? this.deps.limits.cpuSeconds },
-      cgroupJoin: this.deps.cgroup?.joinScript,
-      extraFds: options.extraFds,
-    });
-    this.running.add(child);
-    child.on("close", () => this.running.delete(child));
-    return child;
-  }
-
-  /**
-   * One per command: the command is killed when the project is over the disk cap and has grown
-   * since the command started. A command that frees space (rm after a disk-fill) must be able to
-   * finish even while the project is still over the cap, or the sandbox could never recover.
-   */
-  private diskWatchdog(): () => CommandResult["killedBy"] | undefined {
-    const dir = this.deps.mounts.projectDir;
-    const cap = this.deps.limits.diskBytes;
-    const atStart = projectBytes(dir, cap);
-    // Counting stops early past the cap, so an exact starting figure is needed only when over it.
-    const startedOver = atStart > cap ? projectBytes(dir, Number.POSITIVE_INFINITY) : undefined;
-    return () => {
-      if (projectBytes(dir, cap) <= cap) return undefined;
-      if (startedOver === undefined) return "killed";
-      return projectBytes(dir, Number.POSITIVE_INFINITY) > startedOver ? "killed" : undefined;
+    const group = this.deps.cgroup?.command() ?? null;
+    // The kernel's event pipe is fd 3 and the filter comes after it; for anything else the filter is fd 3.
+    const seccompFd = options.events ? 4 : 3;
+    const filter = openSync(this.deps.seccomp.file, "r");
+    let child: ChildProcess;
+    try {
+      child = spawnSandboxed({
+        launcher: enterArgs({ holderPid, cwd, env, seccompFd, syscalls: this.deps.seccomp.syscalls }, argv),
+        limits: { ...this.deps.limits, cpuSeconds: options.cpuSeconds ?? this.deps.limits.cpuSeconds },
+        cgroupJoin: group?.joinScript,
+        identity: dropTo(this.deps.identity),
+        extraFds: options.events ? ["pipe", filter] : [filter],
+      });
+    } catch (err) {
+      void group?.remove();
+      throw err;
+    } finally {
+      closeSync(filter);
+    }
+    const spawned: Spawned = {
+      child,
+      group,
+      killAll: async () => {
+        if (group) await group.kill();
+        else killGroup(child);
+      },
     };
+    this.running.add(spawned);
+    child.on("close", () => {
+      this.running.delete(spawned);
+      void group?.remove();
+    });
+    return spawned;
   }
 
   private async exec(argv: string[], options: ExecOptions = {}): Promise<CommandResult> {
     if (options.network?.mode !== "registries") return this.runToEnd(argv, options);
-    // Install step: a registry proxy on a unix socket for this one command.
-    const socket = path.join(this.deps.socketDir, `proxy-${randomBytes(6).toString("hex")}.sock`);
+    // Install step: a registry proxy on a unix socket for this one command, in a directory the
+    // sandbox can read but not change (so it cannot swap the socket for anything of its own).
+    const socket = path.join(this.deps.layout.runDir, `proxy-${randomBytes(6).toString("hex")}.sock`);
     const proxy = await startRegistryProxy(socket, await registryHosts(), this.deps.onViolation);
+    if (this.deps.identity.switchTo) chownSync(socket, this.deps.identity.uid, this.deps.identity.gid);
     try {
       return await this.runToEnd(argv, options, socket);
     } finally {
@@ -145,16 +183,16 @@ export class LocalSandbox implements Sandbox {
   }
 
   private async runToEnd(argv: string[], options: ExecOptions, proxySocket?: string): Promise<CommandResult> {
-    const child = await this.spawn(argv, { cwd: options.cwd, env: options.env, proxySocket });
+    const spawned = await this.spawn(argv, { cwd: options.cwd, env: options.env, proxySocket });
     const hitsBefore = this.deps.cgroup?.memoryLimitHits() ?? 0;
-    return collect(child, {
+    return collect(spawned.child, {
       memoryHit: () => (this.deps.cgroup?.memoryLimitHits() ?? 0) > hitsBefore,
       timeoutMs: Math.min(options.timeoutMs ?? this.deps.limits.commandTimeoutMs, this.deps.limits.commandTimeoutMs),
       maxOutputBytes: options.maxOutputBytes ?? this.deps.limits.maxOutputBytes,
       onStdout: options.onStdout,
       onStderr: options.onStderr,
       stdin: options.stdin,
-      watchdog: this.diskWatchdog(),
+      killAll: spawned.killAll,
     });
   }
 
@@ -166,7 +204,10 @@ export class LocalSandbox implements Sandbox {
       const bytes = typeof content === "string" ? Buffer.from(content) : content;
       if (bytes.byteLength > this.deps.limits.maxFileBytes) throw new AppError("payload_too_large", `${rel} is larger than the sandbox's file size cap.`);
       const result = await this.exec(["/bin/sh", "-c", 'mkdir -p -- "$(dirname -- "$1")" && cat > "$1"', "sh", rel], { stdin: bytes });
-      if (result.exitCode !== 0) throw new AppError("bad_request:validation", `Could not write ${rel}: ${result.stderr.trim().slice(0, 200)}`);
+      if (result.exitCode !== 0) {
+        const full = /No space left/.test(result.stderr);
+        throw new AppError(full ? "payload_too_large" : "bad_request:validation", full ? `Could not write ${rel}: the project is over its disk cap.` : `Could not write ${rel}: ${result.stderr.trim().slice(0, 200)}`);
+      }
     },
     read: async (file: string): Promise<Uint8Array> => {
       const rel = normalizeSandboxPath(file);
@@ -203,50 +244,68 @@ export class LocalSandbox implements Sandbox {
       return this.exec(command, options);
     },
     start: async (command: string[], options: RunCommandOptions = {}): Promise<BackgroundCommand> => {
-      const child = await this.spawn(command, { cwd: options.cwd, env: options.env });
+      const spawned = await this.spawn(command, { cwd: options.cwd, env: options.env });
       // Background processes live until they exit, the sandbox is killed, or the TTL reaps it.
-      const done = collect(child, {
+      const done = collect(spawned.child, {
         timeoutMs: Math.max(1, this.deps.info.expiresAt.getTime() - Date.now()),
         maxOutputBytes: this.deps.limits.maxOutputBytes,
         onStdout: options.onStdout,
         onStderr: options.onStderr,
         stdin: options.stdin,
-        watchdog: this.diskWatchdog(),
+        killAll: spawned.killAll,
       });
-      return { pid: child.pid ?? -1, wait: () => done, kill: async () => killTree(child) };
+      return { pid: spawned.child.pid ?? -1, wait: () => done, kill: spawned.killAll };
     },
   };
 
-  async runCode(code: string, options: { timeoutMs?: number; onStdout?: (s: string) => void; onStderr?: (s: string) => void } = {}): Promise<Execution> {
+  async runCode(code: string, options: RunCodeOptions = {}): Promise<Execution> {
     const kernel = await this.startKernel();
     try {
       return await kernel.execute(code, {
         timeoutMs: Math.min(options.timeoutMs ?? this.deps.limits.commandTimeoutMs, this.deps.limits.commandTimeoutMs),
         onStdout: options.onStdout,
         onStderr: options.onStderr,
+        prelude: options.prelude,
         maxOutputBytes: this.deps.limits.maxOutputBytes,
       });
     } catch (err) {
-      // A timed-out or crashed kernel is replaced on the next call; its state is gone.
-      this.stopKernel();
       const code = (err as { code?: string }).code;
-      if (code === "timeout") throw new AppError("bad_request:validation", "The code ran past its time limit and was stopped; Python state was reset.");
-      if (code === "exited") throw new AppError("bad_request:validation", `The Python process ended unexpectedly (${(err as Error).message}); state was reset.`);
-      if (code === "protocol" || code === "dead") throw new AppError("bad_request:validation", "The Python process stopped answering properly and was restarted; state was reset.");
+      if (code === "timeout") throw new AppError("bad_request:validation", "The code ran past its time limit and was stopped.");
+      if (code === "exited") {
+        if (!this.kernel) throw new AppError("bad_request:validation", `The Python kernel ended unexpectedly (${(err as Error).message}); it starts again on the next run.`);
+        throw new AppError("bad_request:validation", `${(err as Error).message}.`);
+      }
+      if (code === "protocol" || code === "dead") {
+        this.stopKernel();
+        throw new AppError("bad_request:validation", "The Python process stopped answering properly and was restarted.");
+      }
       throw err;
     }
   }
 
   private async startKernel(): Promise<PythonKernel> {
     if (this.kernel) return this.kernel.client;
-    const child = await this.spawn(["/usr/bin/python3", "-u", "/opt/kernel/kernel.py"], { extraFds: 1, cpuSeconds: this.deps.limits.cpuSeconds * 10 });
-    const client = new PythonKernel(child);
-    this.kernel = { process: child, client };
-    child.on("close", () => {
-      if (this.kernel?.process === child) this.kernel = undefined;
+    // -I: no user site directory, no PYTHON* variables, no script directory on the path: the
+    // supervisor imports nothing the sandbox could have planted.
+    const spawned = await this.spawn(["/usr/bin/python3", "-I", "-u", `${KERNEL_MOUNT}/kernel.py`], { events: true, cpuSeconds: this.deps.limits.cpuSeconds * 10 });
+    let baseline = new Set<number>();
+    const client = new PythonKernel(spawned.child, {}, {
+      onStuck: () => void spawned.killAll(),
+      // Every process a call started is killed before the next call: the supervisor and its
+      // launcher are all that may stay.
+      afterCall: async () => {
+        if (spawned.group) await spawned.group.kill(baseline);
+      },
+    });
+    this.kernel = { spawned, client };
+    spawned.child.on("close", () => {
+      if (this.kernel?.spawned === spawned) this.kernel = undefined;
     });
     try {
       await client.ready(15_000);
+      baseline = new Set(spawned.group?.pids() ?? []);
+      // A module that is missing is reported by the user's own import of it, not here.
+      await client.preload(["numpy", "pandas", "matplotlib.pyplot"], 30_000);
     } catch (err) {
       this.stopKernel();
       throw err;
@@ -256,13 +315,15 @@ export class LocalSandbox implements Sandbox {
 
   private stopKernel(): void {
     if (!this.kernel) return;
-    killTree(this.kernel.process);
+    void this.kernel.spawned.killAll();
     this.kernel = undefined;
   }
 
   /**
    * A server listening on `port` inside the sandbox, published at a capability URL: a relay in the
    * sandbox exposes the port as a unix socket the host reaches (the sandbox still has no network).
+   * The socket's directory is the only one the sandbox may write under /run/tessera; the host opens
+   * the socket without following links, so planting a symlink there leads nowhere.
    */
   async preview(port: number): Promise<string> {
     this.ensureAlive();
@@ -270,10 +331,16 @@ export class LocalSandbox implements Sandbox {
     let socket = this.portRelays.get(port);
     if (!socket) {
       const name = `port-${port}.sock`;
-      const hostPath = path.join(this.deps.socketDir, name);
-      await this.commands.start(["/usr/bin/node", "/opt/tessera/port-relay.mjs", `/run/tessera/${name}`, String(port)]);
-      for (let i = 0; i < 100 && !existsSync(hostPath); i++) await new Promise((r) => setTimeout(r, 20));
-      if (!existsSync(hostPath)) throw new AppError("unavailable:sandbox", `Could not open a preview of port ${port}.`);
+      const hostPath = path.join(this.deps.layout.runDir, "ports", name);
+      const relay = await this.commands.start(["/usr/bin/node", `${RUNTIME_MOUNT}/port-relay.mjs`, `${RUN_MOUNT}/ports/${name}`, String(port)]);
+      let ended = false;
+      void relay.wait().then(() => (ended = true));
+      // Node's start-up inside the sandbox: well under a second, several on a loaded machine.
+      for (let i = 0; i < 500 && !ended && !isSocket(hostPath); i++) await new Promise((r) => setTimeout(r, 20));
+      if (!isSocket(hostPath)) {
+        await relay.kill();
+        throw new AppError("unavailable:sandbox", `Could not open a preview of port ${port}.`);
+      }
       socket = hostPath;
       this.portRelays.set(port, socket);
     }
@@ -285,16 +352,26 @@ export class LocalSandbox implements Sandbox {
     return {
       memoryBytes: this.deps.cgroup?.memoryBytesUsed() ?? 0,
       cpuSeconds: this.deps.cgroup?.cpuSeconds() ?? 0,
-      diskBytes: projectBytes(this.deps.mounts.projectDir, Number.POSITIVE_INFINITY),
+      diskBytes: await this.workspaceBytes(),
       processes: this.deps.cgroup?.processes() ?? this.running.size,
     };
   }
 
+  /** Bytes in /workspace, from its tmpfs (through the holder's root; nothing there is followed). */
+  private async workspaceBytes(): Promise<number> {
+    const pid = this.holder ? await this.holder : undefined;
+    if (!pid) return 0;
+    try {
+      const st = statfsSync(`/proc/${pid}/root${WORKSPACE}`);
+      return (st.blocks - st.bfree) * st.bsize;
+    } catch {
+      return 0;
+    }
+  }
+
   async setTimeout(timeoutMs: number): Promise<void> {
     this.ensureAlive();
-    const expiresAt = new Date(Date.now() + timeoutMs);
-    this.deps.info.expiresAt = expiresAt;
-    this.deps.onTimeout(this.deps.info.id, expiresAt);
+    this.deps.info.expiresAt = new Date(Date.now() + timeoutMs);
   }
 
   /** Stop every process and release the cgroup; the provider removes the files. */
@@ -302,13 +379,11 @@ export class LocalSandbox implements Sandbox {
     if (this.killed) return;
     this.killed = true;
     this.deps.info.status = "killed";
-    for (const child of this.running) killTree(child);
-    // The holder's end takes every process left in the sandbox's pid namespace with it.
-    if (this.holderProcess) killTree(this.holderProcess);
+    const children = [...[...this.running].map((s) => s.child), ...(this.holderProcess ? [this.holderProcess] : [])];
+    if (this.deps.cgroup) await this.deps.cgroup.killAll();
+    for (const child of children) killGroup(child);
     this.kernel = undefined;
-    await Promise.all(
-      [...this.running, ...(this.holderProcess ? [this.holderProcess] : [])].map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once("close", () => resolve())))),
-    );
+    await Promise.all(children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once("close", () => resolve())))));
     await this.deps.cgroup?.remove();
   }
 
@@ -317,37 +392,17 @@ export class LocalSandbox implements Sandbox {
   }
 }
 
-/** Bytes under the project dir, without following links; stops counting once past `stopAt`. */
-export function projectBytes(dir: string, stopAt: number): number {
-  let total = 0;
-  const stack = [dir];
-  let visited = 0;
-  while (stack.length && total <= stopAt && visited < 50_000) {
-    const current = stack.pop()!;
-    let names: string[];
-    try {
-      names = readdirSync(current);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      visited++;
-      const full = path.join(current, name);
-      try {
-        const st = lstatSync(full);
-        if (st.isDirectory()) stack.push(full);
-        else total += st.blocks * 512;
-      } catch {
-        // vanished while walking
-      }
-    }
+function isSocket(file: string): boolean {
+  try {
+    return lstatSync(file).isSocket();
+  } catch {
+    return false;
   }
-  return total;
 }
 
 /** The holder's sleep: bwrap forks (twice with --disable-userns); the innermost process is in every namespace. */
 async function innermostPid(child: ChildProcess): Promise<number> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     let pid = child.pid;
     while (pid !== undefined) {
