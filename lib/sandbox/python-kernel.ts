@@ -46,8 +46,8 @@ export interface KernelHooks {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
-/** The supervisor caps one event at 48 MiB (a result with figures); a longer line is not from it. */
-const DEFAULT_MAX_LINE_BYTES = 48 * 1024 * 1024 + 1024;
+/** The supervisor caps one event at 16 MiB (a result with figures); a longer line is not from it. */
+const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024 + 1024;
 /** How long past a call's deadline the supervisor may take to report the timeout itself. */
 const REPORT_GRACE_MS = 3_000;
 const STDERR_TAIL_CHARS = 2_000;

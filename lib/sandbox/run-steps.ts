@@ -131,9 +131,10 @@ del __tessera_prepare
 `;
 
 /** Runs the entry file in the sandbox's Python session; a Python exception is a result, not a failure. */
-export async function execute(sandbox: Sandbox, code: string, emit: Emit): Promise<Execution> {
+export async function execute(sandbox: Sandbox, code: string, emit: Emit, signal?: AbortSignal): Promise<Execution> {
   return sandbox.runCode(code, {
     prelude: PRELUDE,
+    signal,
     timeoutMs: EXEC_TIMEOUT_MS,
     onStdout: (text) => emit({ type: "output", stream: "stdout", text }),
     onStderr: (text) => emit({ type: "output", stream: "stderr", text }),

@@ -203,7 +203,7 @@ async function show(sandbox: Sandbox, template: RunTemplate, state: ProjectState
   }
   progress("running", `Running ${state.entry}…`);
   const code = state.files.find((f) => f.path === state.entry)!.content;
-  const execution = await execute(sandbox, code, emit);
+  const execution = await execute(sandbox, code, emit, options.signal);
   return {
     kind: "execution",
     sandboxId,

@@ -106,6 +106,8 @@ export interface RunCodeOptions {
   timeoutMs?: number;
   /** Set-up run before `code` in the same session (its output is the call's output). */
   prelude?: string;
+  /** Stops the running code (the local kernel kills the call's process and everything it started). */
+  signal?: AbortSignal;
   onStdout?: (s: string) => void;
   onStderr?: (s: string) => void;
 }

@@ -23,7 +23,7 @@ import ctypes, errno, json, os, select, signal, sys, tempfile, time  # noqa: E40
 HERE = os.path.dirname(os.path.abspath(__file__))
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
-MAX_LINE = 48 * 1024 * 1024  # one event from the child: a result with figures and tables fits
+MAX_LINE = 16 * 1024 * 1024  # one event from the child: a result with figures and tables fits
 FLOOD_FACTOR = 16
 WORKDIR = "/workspace"  # where calls run: the directory the kernel was started in
 DRAIN_AFTER_EXIT_S = 0.2

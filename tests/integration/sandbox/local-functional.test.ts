@@ -38,6 +38,21 @@ describe.skipIf(!ready)("local sandbox: what generated code needs", () => {
     expect(run.stdout).toBe("ready\n42\n");
   });
 
+  it("an aborted run stops its code at once, with what it started; the next run works", async () => {
+    const abort = new AbortController();
+    const started = Date.now();
+    const pending = sandbox.runCode("import subprocess, time\nsubprocess.Popen(['sleep', '4301'])\nprint('running', flush=True)\ntime.sleep(60)", {
+      signal: abort.signal,
+      onStdout: (text) => {
+        if (text.includes("running")) abort.abort();
+      },
+    });
+    await expect(pending).rejects.toBeInstanceOf(Error);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect((await sandbox.commands.run(["/bin/sh", "-c", "pgrep -c -f '^sleep 4301$' || true"])).stdout.trim()).toBe("0");
+    expect((await sandbox.runCode("print('after')")).stdout).toBe("after\n");
+  });
+
   it("returns a matplotlib chart as PNG", async () => {
     const run = await sandbox.runCode("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [3, 1, 2])\nplt.title('chart')\nplt.show()", { timeoutMs: 60_000 });
     expect(run.error).toBeUndefined();

@@ -244,12 +244,14 @@ export class E2BSandbox implements Sandbox {
       if (prepared.error) return prepared;
     }
     const startedAt = performance.now();
+    // Live output is capped on the way out like a command's: past the cap it is dropped, not passed on.
+    const live = new OutputCollector(this.deps.limits.maxOutputBytes, options, () => {});
     let execution;
     try {
       execution = await this.deps.sdk.runCode(code, {
         timeoutMs: this.commandTimeout(options.timeoutMs),
-        onStdout: (m) => options.onStdout?.(m.line),
-        onStderr: (m) => options.onStderr?.(m.line),
+        onStdout: (m) => live.take("stdout", m.line),
+        onStderr: (m) => live.take("stderr", m.line),
       });
     } catch (err) {
       if (err instanceof TimeoutError) {

@@ -58,6 +58,8 @@ interface Spawned {
 export class LocalSandbox implements Sandbox {
   private readonly running = new Set<Spawned>();
   private kernel?: { spawned: Spawned; client: PythonKernel };
+  /** The kernel's own processes (its launcher and supervisor): what stays between calls. */
+  private kernelBaseline: ReadonlySet<number> = new Set();
   private killed = false;
   private holder?: Promise<number>;
   private holderProcess?: ChildProcess;
@@ -260,6 +262,12 @@ export class LocalSandbox implements Sandbox {
 
   async runCode(code: string, options: RunCodeOptions = {}): Promise<Execution> {
     const kernel = await this.startKernel();
+    // A run whose client went away stops its code: the call's process and all it started are
+    // killed (the supervisor, which runs no user code, stays), and the call ends as it would have.
+    const spawned = this.kernel?.spawned;
+    const stop = () => void (spawned?.group ? spawned.group.kill(this.kernelBaseline) : undefined);
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    options.signal?.addEventListener("abort", stop, { once: true });
     try {
       return await kernel.execute(code, {
         timeoutMs: Math.min(options.timeoutMs ?? this.deps.limits.commandTimeoutMs, this.deps.limits.commandTimeoutMs),
@@ -280,6 +288,8 @@ export class LocalSandbox implements Sandbox {
         throw new AppError("bad_request:validation", "The Python process stopped answering properly and was restarted.");
       }
       throw err;
+    } finally {
+      options.signal?.removeEventListener("abort", stop);
     }
   }
 
@@ -288,13 +298,12 @@ export class LocalSandbox implements Sandbox {
     // -I: no user site directory, no PYTHON* variables, no script directory on the path: the
     // supervisor imports nothing the sandbox could have planted.
     const spawned = await this.spawn(["/usr/bin/python3", "-I", "-u", `${KERNEL_MOUNT}/kernel.py`], { events: true, cpuSeconds: this.deps.limits.cpuSeconds * 10 });
-    let baseline = new Set<number>();
     const client = new PythonKernel(spawned.child, {}, {
       onStuck: () => void spawned.killAll(),
       // Every process a call started is killed before the next call: the supervisor and its
       // launcher are all that may stay.
       afterCall: async () => {
-        if (spawned.group) await spawned.group.kill(baseline);
+        if (spawned.group) await spawned.group.kill(this.kernelBaseline);
       },
     });
     this.kernel = { spawned, client };
@@ -303,7 +312,7 @@ export class LocalSandbox implements Sandbox {
     });
     try {
       await client.ready(15_000);
-      baseline = new Set(spawned.group?.pids() ?? []);
+      this.kernelBaseline = new Set(spawned.group?.pids() ?? []);
       // A module that is missing is reported by the user's own import of it, not here.
       await client.preload(["numpy", "pandas", "matplotlib.pyplot"], 30_000);
     } catch (err) {
