@@ -69,7 +69,9 @@ afterAll(() => {
 /** A raw HTTP client: reads at `bytesPerSecond` until told to read at full speed. */
 function slowClient(bytesPerSecond: number) {
   const socket = net.connect(port, "127.0.0.1");
-  socket.pause();
+  // Paused mode: the socket reads from the kernel only up to its high-water mark, then waits for
+  // the reads below, so the connection's window closes as a slow reader's would.
+  socket.on("readable", () => {});
   socket.write(`POST /api/sandbox HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
   const parts: Buffer[] = [];
   let received = 0;
@@ -96,6 +98,7 @@ function slowClient(bytesPerSecond: number) {
         parts.push(chunk);
         received += chunk.length;
       });
+      socket.removeAllListeners("readable");
       socket.resume();
       await ended;
       const text = Buffer.concat(parts).toString("utf8");
@@ -150,10 +153,11 @@ describe("NDJSON over HTTP to a client reading at 50 KB/s", () => {
 
   it("gives a slow reader a whole honest run: output within the sandbox's cap, then the result", async () => {
     producer = async (send) => {
-      // 1 MiB of live output (the sandbox's per-command cap) and a result repeating 1 MiB of stdout.
+      // 1 MiB of live output (the sandbox's per-command cap) over about 2 s, faster than the client
+      // reads, and a result repeating 1 MiB of stdout.
       for (let i = 0; i < 16; i++) {
         send({ type: "output", stream: "stdout", text: CHUNK });
-        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setTimeout(r, 120));
       }
       send({ type: "result", result: { kind: "execution", stdout: CHUNK.repeat(16) } });
     };
@@ -163,7 +167,8 @@ describe("NDJSON over HTTP to a client reading at 50 KB/s", () => {
       await current!.produced;
       const exchange = current!;
       expect(exchange.reason).toBeUndefined();
-      // The run is done while the client has read only a fraction of it: it lags all the way.
+      // The client was reading all along, and is still far behind when the run is done.
+      expect(client.received).toBeGreaterThan(0);
       expect(client.received).toBeLessThan(MIB);
       const lines = await client.finish();
       expect(lines.map((l) => l.type)).toEqual([...Array(16).fill("output"), "result"]);
