@@ -92,7 +92,15 @@ export function relayPreview(target: RelayTarget, request: Request, path: string
     let cutBody: ((reason: string) => void) | undefined;
     const timers: NodeJS.Timeout[] = [];
     const clearTimers = () => timers.forEach(clearTimeout);
-    const upstream = http.request({ createConnection: () => connection, method: request.method, path: `/${path}${new URL(request.url).search}`, headers });
+    // The route hands over decoded segments; the sandbox's server gets them encoded again.
+    const upstreamPath = `/${path.split("/").map(encodeURIComponent).join("/")}${new URL(request.url).search}`;
+    let upstream: http.ClientRequest;
+    try {
+      upstream = http.request({ createConnection: () => connection, method: request.method, path: upstreamPath, headers });
+    } catch {
+      connection.destroy();
+      return resolve(unavailable());
+    }
     /** Settle once; later failures cut the body instead (its status is already sent). */
     const settle = (response: Response) => {
       if (settled) return;
@@ -100,15 +108,19 @@ export function relayPreview(target: RelayTarget, request: Request, path: string
       resolve(response);
     };
     const fail = (response: () => Response, reason: string) => {
-      if (settled) return cutBody?.(reason);
+      if (settled && cutBody) return cutBody(reason);
       clearTimers();
+      if (settled) return;
       upstream.destroy();
       settle(response());
     };
     timers.push(setTimeout(() => fail(unavailable, "total timeout"), limits.totalTimeoutMs));
     const headersTimer = setTimeout(() => fail(unavailable, "headers timeout"), limits.headersTimeoutMs);
     timers.push(headersTimer);
-    const onClientGone = () => fail(unavailable, "client gone");
+    // Once the answer has started, a browser that leaves cancels the body, which ends the exchange.
+    const onClientGone = () => {
+      if (!settled) fail(unavailable, "client gone");
+    };
     request.signal.addEventListener("abort", onClientGone, { once: true });
 
     upstream.on("upgrade", (res, upgraded) => {

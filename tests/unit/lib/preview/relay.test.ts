@@ -138,7 +138,7 @@ describe("relay: response headers pass by allowlist", () => {
       res.writeHead(302, { location: to });
       res.end();
     });
-    const location = async (to: string) => (await relay(socket, get(), long, `dir/page?to=${encodeURIComponent(to)}`)).headers.get("location");
+    const location = async (to: string) => (await relay(socket, get(`dir/page?to=${encodeURIComponent(to)}`), long, "dir/page")).headers.get("location");
     expect(await location("/login")).toBe(`${PREFIX}login`);
     expect(await location("next?x=1")).toBe(`${PREFIX}dir/next?x=1`);
     expect(await location("http://localhost:8000/a/b")).toBe(`${PREFIX}a/b`);
@@ -153,7 +153,7 @@ describe("relay: response headers pass by allowlist", () => {
       res.setHeader("content-disposition", decodeURIComponent(new URL(req.url!, "http://x").search.slice(1)));
       res.end("x");
     });
-    const disposition = async (value: string) => (await relay(socket, get(), long, `f?${encodeURIComponent(value)}`)).headers.get("content-disposition");
+    const disposition = async (value: string) => (await relay(socket, get(`f?${encodeURIComponent(value)}`), long, "f")).headers.get("content-disposition");
     expect(await disposition('attachment; filename="report.csv"')).toBe('attachment; filename="report.csv"');
     expect(await disposition('attachment; filename="../../.bashrc"')).toBe('attachment; filename="bashrc"');
     expect(await disposition("inline")).toBe("inline");
@@ -386,6 +386,9 @@ describe("respondPreview", () => {
     const preview = store.publishServer({ id: "sbx_1", ownerId: "alice", projectId: "p" }, socket);
     const res = await respondPreview(store, preview.token, "a/b", new Request(`${APP}/preview/${preview.token}/a/b?q=1`), APP);
     expect(await res.text()).toBe("path /a/b?q=1");
+    // Segments arrive decoded from the route; they leave encoded again, whatever they hold.
+    const odd = await respondPreview(store, preview.token, "a b/ü/%2F", new Request(`${APP}/preview/${preview.token}/x`), APP);
+    expect(await odd.text()).toBe("path /a%20b/%C3%BC/%252F");
     expect((await respondPreview(store, "Z".repeat(43), "", new Request(`${APP}/`), APP)).status).toBe(404);
   });
 });
