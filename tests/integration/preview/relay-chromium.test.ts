@@ -99,7 +99,7 @@ describe.skipIf(!existsSync(CHROMIUM))("server-style preview headers in Chromium
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("a preview answering Clear-Site-Data: \"*\" leaves the app's cookie and local storage alone", async () => {
+  it("a preview answering Clear-Site-Data leaves the app's cookie and local storage alone", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(origin + "/");
