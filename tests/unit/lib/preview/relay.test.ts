@@ -1,200 +1,28 @@
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { symlinkSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { RELAY_LIMITS, relayPreview, respondPreview, type RelayLimits } from "@/lib/preview/relay";
-import { previewHeaders } from "@/lib/preview/serve";
+import { respondPreview } from "@/lib/preview/relay";
 import { PreviewStore } from "@/lib/preview/store";
 import { captureLogs } from "../../../support/logs";
+import { APP, closeUpstreams, dir, get, httpUpstream, listen, long, MIB, PREFIX, rawUpstream, readBody, relay } from "./upstreams";
 
 /**
- * The relay against real servers listening on unix sockets, as a sandbox's port relay does: an
- * ordinary Node HTTP server for well-formed answers, and a raw socket server for answers no HTTP
- * library would write. The relay's own timeouts are set long where a test is about answering at
- * once, so a relay that hangs fails by the test's timeout, never by a measured duration.
+ * The relay's statuses, timeouts, socket and bodies against real servers on unix sockets
+ * (./upstreams.ts; its headers: relay-headers.test.ts). The relay's own timeouts are set long where
+ * a test is about answering at once, so a relay that hangs fails by the test's timeout, never by a
+ * measured duration.
  */
 
 // Room for a loaded machine; a relay that hangs still fails here, well before its own 60 s.
 vi.setConfig({ testTimeout: 30_000 });
-
-const APP = "http://127.0.0.1:3000";
-const PREFIX = "/preview/TOKEN/";
-const MIB = 1024 * 1024;
-const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-relay-"));
-const servers: net.Server[] = [];
-let counter = 0;
-
-afterAll(() => {
-  for (const s of servers) {
-    (s as http.Server).closeAllConnections?.();
-    s.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function listen(server: net.Server): Promise<string> {
-  const at = path.join(dir, `s${++counter}.sock`);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(at, r));
-  return at;
-}
-
-const httpUpstream = (handler: http.RequestListener) => listen(http.createServer(handler));
-/** A server that answers the first bytes of a request with `raw`, exactly as given. */
-const rawUpstream = (raw: string, then: "end" | "hold" = "end") =>
-  listen(
-    net.createServer((s) =>
-      s.once("data", () => {
-        s.write(raw);
-        if (then === "end") s.end();
-      }),
-    ),
-  );
-
-const long: RelayLimits = { ...RELAY_LIMITS, headersTimeoutMs: 60_000, idleTimeoutMs: 60_000, totalTimeoutMs: 60_000 };
-const get = (pathAndQuery = "", headers: Record<string, string> = {}) => new Request(`${APP}${PREFIX}${pathAndQuery}`, { headers });
-const relay = (socketPath: string, request = get(), limits: RelayLimits = long, pathUnder = "page") => relayPreview({ socketPath, prefix: PREFIX, sandboxId: "sbx_relay_test" }, request, pathUnder, APP, limits);
-
-async function readBody(res: Response): Promise<{ bytes: number; error?: unknown; text: string }> {
-  const reader = res.body!.getReader();
-  const parts: Uint8Array[] = [];
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      bytes += value.byteLength;
-    }
-    return { bytes, text: Buffer.concat(parts).toString("utf8") };
-  } catch (error) {
-    return { bytes, error, text: "" };
-  }
-}
+afterAll(closeUpstreams);
 
 let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
   logs = captureLogs();
-});
-
-describe("relay: response headers pass by allowlist", () => {
-  const HOSTILE: Record<string, string> = {
-    "clear-site-data": '"*"',
-    refresh: "0; url=https://evil.example/",
-    nel: '{"report_to":"x","max_age":86400}',
-    "report-to": '{"group":"x","max_age":86400,"endpoints":[{"url":"https://evil.example/r"}]}',
-    "reporting-endpoints": 'x="https://evil.example/r"',
-    "alt-svc": 'h3=":443"; ma=86400',
-    "set-cookie": "session=planted; Path=/",
-    link: "</evil.js>; rel=preload; as=script",
-    "service-worker-allowed": "/",
-    "origin-agent-cluster": "?0",
-    "permissions-policy": "camera=*",
-    "access-control-allow-origin": "https://evil.example",
-    "access-control-allow-credentials": "true",
-    "access-control-expose-headers": "*",
-    "strict-transport-security": "max-age=31536000; includeSubDomains",
-    "www-authenticate": 'Basic realm="Sign in to Tessera"',
-    "content-security-policy": "default-src *",
-    "x-frame-options": "ALLOWALL",
-    "cross-origin-opener-policy": "unsafe-none",
-    "cross-origin-embedder-policy": "require-corp",
-    "cache-control": "public, max-age=31536000",
-    "x-powered-by": "hostile",
-    "timing-allow-origin": "*",
-    "supports-loading-mode": "credentialed-prerender",
-    "speculation-rules": '"/rules.json"',
-    "accept-ch": "Sec-CH-UA-Full-Version-List",
-  };
-
-  it("Clear-Site-Data, Set-Cookie, Refresh, NEL, Report-To, Alt-Svc, Link, Access-Control-* and the rest never reach the browser", async () => {
-    const socket = await httpUpstream((_req, res) => {
-      for (const [name, value] of Object.entries(HOSTILE)) res.setHeader(name, value);
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      res.setHeader("content-language", "en");
-      res.setHeader("etag", '"v1"');
-      res.setHeader("last-modified", "Tue, 01 Dec 2026 00:00:00 GMT");
-      res.end("<h1>hi</h1>");
-    });
-    const res = await relay(socket);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toBe("<h1>hi</h1>");
-    // Each is absent, or is the preview's own value that the app sets whatever the server says.
-    const ours = new Headers(previewHeaders(APP));
-    for (const name of Object.keys(HOSTILE)) expect(res.headers.get(name), name).toBe(ours.get(name));
-    expect(res.headers.get("content-security-policy")).toMatch(/^sandbox allow-scripts/);
-    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
-    expect(res.headers.get("content-language")).toBe("en");
-    expect(res.headers.get("etag")).toBe('"v1"');
-    expect(res.headers.get("last-modified")).toBe("Tue, 01 Dec 2026 00:00:00 GMT");
-  });
-
-  it("keeps a redirect only when it stays on the preview's path", async () => {
-    const socket = await httpUpstream((req, res) => {
-      const to = new URL(req.url!, "http://x").searchParams.get("to")!;
-      res.writeHead(302, { location: to });
-      res.end();
-    });
-    const location = async (to: string) => (await relay(socket, get(`dir/page?to=${encodeURIComponent(to)}`), long, "dir/page")).headers.get("location");
-    expect(await location("/login")).toBe(`${PREFIX}login`);
-    expect(await location("next?x=1")).toBe(`${PREFIX}dir/next?x=1`);
-    expect(await location("http://localhost:8000/a/b")).toBe(`${PREFIX}a/b`);
-    expect(await location("http://127.0.0.1/../../api/projects")).toBe(`${PREFIX}api/projects`);
-    for (const away of ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "http://user:pw@localhost/x", "http://10.0.0.1/"]) {
-      expect(await location(away), away).toBeNull();
-    }
-  });
-
-  it("passes Content-Disposition only as inline or attachment with a plain file name", async () => {
-    const socket = await httpUpstream((req, res) => {
-      res.setHeader("content-disposition", decodeURIComponent(new URL(req.url!, "http://x").search.slice(1)));
-      res.end("x");
-    });
-    const disposition = async (value: string) => (await relay(socket, get(`f?${encodeURIComponent(value)}`), long, "f")).headers.get("content-disposition");
-    expect(await disposition('attachment; filename="report.csv"')).toBe('attachment; filename="report.csv"');
-    expect(await disposition('attachment; filename="../../.bashrc"')).toBe('attachment; filename="bashrc"');
-    expect(await disposition("inline")).toBe("inline");
-    expect(await disposition('attachment; filename="a\\"; b.html"')).toBe('attachment; filename="a__ b.html"');
-    expect(await disposition("attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf")).toBe("attachment; filename=\"r_sum_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf");
-    expect(await disposition("form-data; name=x")).toBeNull();
-  });
-});
-
-describe("relay: request headers pass by allowlist", () => {
-  it("the sandbox's server never sees cookies, credentials, the capability URL or forwarded addresses", async () => {
-    let seen: http.IncomingHttpHeaders = {};
-    const socket = await httpUpstream((req, res) => {
-      seen = req.headers;
-      res.end("ok");
-    });
-    const res = await relay(
-      socket,
-      get("", {
-        cookie: "session=app-secret",
-        authorization: "Bearer app-token",
-        "proxy-authorization": "Basic eA==",
-        referer: `${APP}${PREFIX}`,
-        origin: APP,
-        "x-forwarded-for": "10.0.0.1",
-        "x-real-ip": "10.0.0.1",
-        "x-request-id": "req-1",
-        "sec-fetch-site": "same-origin",
-        "accept-encoding": "gzip, br",
-        accept: "text/html",
-        "accept-language": "de",
-        "if-none-match": '"v1"',
-        range: "bytes=0-9",
-      }),
-    );
-    await res.text();
-    expect(Object.keys(seen).sort()).toEqual(["accept", "accept-encoding", "accept-language", "connection", "host", "if-none-match", "range"]);
-    expect(seen.host).toBe("localhost");
-    expect(seen["accept-encoding"]).toBe("identity");
-    expect(JSON.stringify(seen)).not.toMatch(/app-secret|app-token|TOKEN|10\.0\.0\.1/);
-  });
 });
 
 describe("relay: answers it cannot pass on are a 502 at once", () => {
