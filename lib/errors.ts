@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   "unavailable:sandbox": 503,
   "unavailable:rate_limit": 503,
   "unavailable:provider": 503,
+  /** A streamed response's client read too slowly to keep up with its run. */
+  "unavailable:slow_client": 503,
   internal: 500,
 } as const;
 

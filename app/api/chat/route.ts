@@ -44,12 +44,18 @@ export const POST = route({
     const daily = await rateLimiter().consume(`user:${principal.userId}`, rateRule("chatDaily"));
     if (!daily.allowed) throw new AppError("rate_limit:quota", "You have used today's generation quota. It resets within 24 hours.");
 
-    return ndjsonResponse(request, requestId, async (send, signal) => {
-      for await (const event of streamFragment({ model, messages, current: body.current, template: body.template, templates, signal })) {
-        if (event.type === "start") send({ type: "start", model: { id: model.info.id, label: model.info.label }, mode: event.mode });
-        else if (event.type === "error") send({ type: "error", error: { ...event.error, requestId } });
-        else send(event);
-      }
-    });
+    return ndjsonResponse(
+      request,
+      requestId,
+      async (send, signal) => {
+        for await (const event of streamFragment({ model, messages, current: body.current, template: body.template, templates, signal })) {
+          if (event.type === "start") send({ type: "start", model: { id: model.info.id, label: model.info.label }, mode: event.mode });
+          else if (event.type === "error") send({ type: "error", error: { ...event.error, requestId } });
+          else send(event);
+        }
+      },
+      // Each partial is the whole answer so far: a slow reader needs only the latest one.
+      { supersede: (event) => ((event as { type?: unknown }).type === "partial" ? "partial" : undefined) },
+    );
   },
 });
