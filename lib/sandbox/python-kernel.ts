@@ -72,6 +72,7 @@ interface Job {
 export class PythonKernel {
   /** Python version reported by the kernel once ready. */
   pythonVersion?: string;
+
   private readonly events: Readable;
   private readonly maxLineBytes: number;
   private readonly queue: Job[] = [];
@@ -304,6 +305,8 @@ export class PythonKernel {
     let error = toExecutionError(event.error);
     if (killedBy === "output") {
       error = { name: "OutputLimitExceeded", value: `The code printed more than ${16 * job.output.max} bytes and was stopped; the first ${job.output.max} bytes are shown.`, traceback: "" };
+    } else if (exit && typeof exit.spawn === "string") {
+      return this.finish(job, { error: new KernelError("exited", `The code could not start: ${exit.spawn}`) });
     } else if (exit && !error) {
       // The call's process ended without reporting: os._exit, a crash, or a kill (the sandbox's
       // memory cap). The kernel itself lives on.

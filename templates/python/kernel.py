@@ -58,10 +58,13 @@ def _children():
         return []
 
 
-def _reap_all(deadline_s=2.0):
-    """Kill every descendant: orphans come to us (subreaper), so repeat until none is left."""
+def _reap_all(deadline_s=10.0):
+    """Kill every descendant (the spare included): orphans come to us (subreaper), so repeat until
+    none is left. Something that will not die in time ends the kernel: the host, which sees every
+    process in the kernel's cgroup, is then the one to clean up (it keeps this process's children
+    between calls, so none may be left that is not our spare)."""
     end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
+    while True:
         kids = _children()
         for pid in kids:
             try:
@@ -77,6 +80,9 @@ def _reap_all(deadline_s=2.0):
                 break
         if not kids and not _children():
             return
+        if time.monotonic() > end:
+            sys.stderr.write("kernel.py: a call's processes would not die; stopping\n")
+            os._exit(1)
         time.sleep(0.005)
 
 
@@ -134,34 +140,93 @@ class Call:
         self.host.emit(event)
 
 
-def _run(host, req):
-    import cell  # noqa: PLC0415 (imported at start, before any request)
+class Spare:
+    """A child forked ahead of the next call, waiting for its code: the fork's cost is paid between calls."""
 
-    call = Call(host, req)
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: everything from here on may run hostile code
+    def __init__(self):
+        code_r, code_w = os.pipe()
+        events_r, events_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: everything from here on may run hostile code
+            try:
+                _become_call(keep=(code_r, events_w))
+                with os.fdopen(code_r, "rb") as f:
+                    raw = f.read()
+                if not raw:
+                    os._exit(0)  # the supervisor went away before a call came
+                req = json.loads(raw)
+                import cell  # noqa: PLC0415 (imported by the supervisor before this fork)
+
+                cell.run(events_w, req["code"], req.get("prelude"))
+            finally:
+                os._exit(0)
+        os.close(code_r)
+        os.close(events_w)
+        self.pid, self.code_w, self.events_r = pid, code_w, events_r
+        self.exited = os.pidfd_open(pid)
+
+    def discard(self):
+        for fd in (self.code_w, self.events_r, self.exited):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def start(self, req):
+        payload = json.dumps({"code": req["code"], "prelude": req.get("prelude")}).encode()
         try:
-            os.close(r)
-            os.setpgid(0, 0)
-            sys.path.remove(HERE)
-            for fd in (0, 3):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-            null = os.open(os.devnull, os.O_RDONLY)
-            if null != 0:
-                os.dup2(null, 0)
-                os.close(null)
-            os.chdir(WORKDIR)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            cell.run(w, req["code"], req.get("prelude"))
-        finally:
-            os._exit(0)
-    os.close(w)
-    started = time.monotonic()
-    deadline = started + call.timeout_s
+            os.write(self.code_w, payload)
+        except OSError:
+            pass  # it died waiting: the call reports how it ended
+        os.close(self.code_w)
+
+
+def _become_call(keep):
+    """In a new child: its own process group, nothing of the supervisor's (no host channel, no
+    requests, no other pipe), stdin from /dev/null, the project as its working directory."""
+    os.setpgid(0, 0)
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    if HERE in sys.path:
+        sys.path.remove(HERE)
+    os.chdir(WORKDIR)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_spare = None
+
+
+def _ensure_spare():
+    global _spare
+    if _spare is None:
+        try:
+            _spare = Spare()
+        except OSError:
+            _spare = None  # at the process cap: the next call forks when it comes
+
+
+def _run(host, req):
+    global _spare
+    call = Call(host, req)
+    if _spare is not None and select.select([_spare.exited], [], [], 0)[0]:
+        _spare.discard()  # it died waiting (killed from outside): fork a fresh one
+        _reap_all()
+        _spare = None
+    _ensure_spare()
+    child, _spare = _spare, None
+    if child is None:
+        return call.report({"code": None, "signal": None, "spawn": "no process could be started (the sandbox is at its process cap)"})
+    child.start(req)
+    pid, r, exited = child.pid, child.events_r, child.exited
+    deadline = time.monotonic() + call.timeout_s
     buf = bytearray()
     discarding = False
     status = None
@@ -169,15 +234,10 @@ def _run(host, req):
     exited_at = None
     while True:
         now = time.monotonic()
-        if status is None:
-            done, st = os.waitpid(pid, os.WNOHANG)
-            if done:
-                status, exited_at = st, now
         if status is not None and (eof or now - exited_at > DRAIN_AFTER_EXIT_S):
             break
         if status is None and (now >= deadline or call.killed_by):
             call.killed_by = call.killed_by or "timeout"
-            # The child may not have made its own group yet: kill the group and the child itself.
             for kill in (os.killpg, os.kill):
                 try:
                     kill(pid, signal.SIGKILL)
@@ -186,9 +246,15 @@ def _run(host, req):
             _, status = os.waitpid(pid, 0)
             exited_at = time.monotonic()
             continue
-        wait = 0.05 if status is not None else max(0.0, min(deadline - now, 0.25))
-        ready, _, _ = select.select([r] if not eof else [], [], [], wait)
-        if not ready:
+        # Woken by the child's exit itself (a pidfd), not by polling: a call's end costs no latency.
+        watch = ([r] if not eof else []) + ([exited] if status is None else [])
+        wait = DRAIN_AFTER_EXIT_S - (now - exited_at) if status is not None else min(deadline - now, 0.25)
+        ready, _, _ = select.select(watch, [], [], max(0.0, wait))
+        if exited in ready:
+            done, st = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status, exited_at = st, time.monotonic()
+        if r not in ready:
             continue
         chunk = os.read(r, 1 << 16)
         if not chunk:
@@ -210,9 +276,12 @@ def _run(host, req):
             buf.clear()
             discarding = False
             start = nl + 1
+    os.close(exited)
     os.close(r)
     _reap_all()
     call.report(_describe(status))
+    # Forked after the report, so the next call's fork is paid between calls, not in either one.
+    _ensure_spare()
 
 
 def _describe(status):
@@ -237,11 +306,18 @@ def _handle(host, raw):
     if isinstance(names, list) and all(isinstance(n, str) and n.replace(".", "").replace("_", "").isalnum() for n in names):
         import cell  # noqa: PLC0415
 
+        global _spare
         started = time.monotonic()
         failed = cell.preload(names)
+        # A spare forked before the preload lacks the modules: the next one is forked from now on.
+        if _spare is not None:
+            _spare.discard()
+            _reap_all()
+            _spare = None
         error = {"name": "ImportError", "value": "could not preload " + ", ".join(failed), "traceback": ""} if failed else None
         duration = round((time.monotonic() - started) * 1000, 3)
-        return host.emit({"id": rid, "type": "result", "results": [], "error": error, "durationMs": duration, "truncatedBytes": 0})
+        host.emit({"id": rid, "type": "result", "results": [], "error": error, "durationMs": duration, "truncatedBytes": 0})
+        return _ensure_spare()
     host.emit({"id": rid, "type": "protocol_error", "message": 'request needs "code" (a string) or "preload" (module names)'})
 
 
@@ -268,6 +344,7 @@ def main():
     os.dup2(null, 0)
     os.close(null)
     host.emit({"type": "ready", "python": sys.version.split()[0]})
+    _ensure_spare()
     while True:
         try:
             raw = requests.readline()

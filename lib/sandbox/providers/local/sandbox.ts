@@ -58,8 +58,6 @@ interface Spawned {
 export class LocalSandbox implements Sandbox {
   private readonly running = new Set<Spawned>();
   private kernel?: { spawned: Spawned; client: PythonKernel };
-  /** The kernel's own processes (its launcher and supervisor): what stays between calls. */
-  private kernelBaseline: ReadonlySet<number> = new Set();
   private killed = false;
   private holder?: Promise<number>;
   private holderProcess?: ChildProcess;
@@ -265,7 +263,9 @@ export class LocalSandbox implements Sandbox {
     // A run whose client went away stops its code: the call's process and all it started are
     // killed (the supervisor, which runs no user code, stays), and the call ends as it would have.
     const spawned = this.kernel?.spawned;
-    const stop = () => void (spawned?.group ? spawned.group.kill(this.kernelBaseline) : undefined);
+    // During a call the supervisor has no other child than the call's process: kill all but the
+    // supervisor and its launcher.
+    const stop = () => void (spawned?.group ? spawned.group.kill(kernelOwn(spawned, false)) : undefined);
     if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
     options.signal?.addEventListener("abort", stop, { once: true });
     try {
@@ -300,10 +300,11 @@ export class LocalSandbox implements Sandbox {
     const spawned = await this.spawn(["/usr/bin/python3", "-I", "-u", `${KERNEL_MOUNT}/kernel.py`], { events: true, cpuSeconds: this.deps.limits.cpuSeconds * 10 });
     const client = new PythonKernel(spawned.child, {}, {
       onStuck: () => void spawned.killAll(),
-      // Every process a call started is killed before the next call: the supervisor and its
-      // launcher are all that may stay.
+      // Every process a call started is killed before the next call (the supervisor has killed
+      // them already; this does not rely on it): only the supervisor, its launcher and the child
+      // the supervisor forks ahead of the next call may stay.
       afterCall: async () => {
-        if (spawned.group) await spawned.group.kill(this.kernelBaseline);
+        if (spawned.group) await spawned.group.kill(kernelOwn(spawned));
       },
     });
     this.kernel = { spawned, client };
@@ -312,7 +313,6 @@ export class LocalSandbox implements Sandbox {
     });
     try {
       await client.ready(15_000);
-      this.kernelBaseline = new Set(spawned.group?.pids() ?? []);
       // A module that is missing is reported by the user's own import of it, not here.
       await client.preload(["numpy", "pandas", "matplotlib.pyplot"], 30_000);
     } catch (err) {
@@ -399,6 +399,31 @@ export class LocalSandbox implements Sandbox {
   kill(): Promise<void> {
     return this.deps.onKill(this.deps.info.id);
   }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The kernel's own processes in its cgroup: its launcher (the process we spawned), the supervisor
+ * (the launcher's child) and, between calls, the supervisor's own children (its spare).
+ */
+function kernelOwn(spawned: Spawned, withSpare = true): Set<number> {
+  const launcher = spawned.child.pid;
+  const pids = spawned.group?.pids() ?? [];
+  const supervisor = pids.find((pid) => parentOf(pid) === launcher);
+  const keep = new Set<number>(launcher !== undefined ? [launcher] : []);
+  if (supervisor !== undefined) {
+    keep.add(supervisor);
+    if (withSpare) for (const pid of pids) if (parentOf(pid) === supervisor) keep.add(pid);
+  }
+  return keep;
 }
 
 function isSocket(file: string): boolean {
