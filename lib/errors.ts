@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   method_not_allowed: 405,
   payload_too_large: 413,
+  "misdirected:host": 421,
   "rate_limit:exceeded": 429,
   "rate_limit:quota": 429,
   "unavailable:keys": 503,

@@ -1,11 +1,13 @@
 // The production server: validate configuration, migrate the database, then serve Next's build
-// behind a thin HTTP layer that fixes X-Forwarded-* before Next sees them (TRUST_PROXY).
+// behind a thin HTTP layer that refuses Host names it does not answer to (DESIGN 4.1) and fixes
+// X-Forwarded-* before Next sees them (TRUST_PROXY).
 import http from "node:http";
 import next from "next";
 import { authConfigured, configuredModelProviders, env, EnvError, isLoopbackHost } from "../lib/env";
 import { migrateDatabase, openDatabase } from "../lib/db/open";
 import { endStaleSandboxes, purgeDeletedProjects } from "../lib/db/queries/maintenance";
-import { sanitizeForwardedHeaders } from "../lib/http/forwarded";
+import { clientIpFrom, sanitizeForwardedHeaders } from "../lib/http/forwarded";
+import { refuseForeignHost } from "../lib/http/host";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "../lib/http/security-headers";
 import { acceptRequestId } from "../lib/request-context";
 
@@ -67,6 +69,15 @@ async function main() {
     const requestId = acceptRequestId(req.headers["x-request-id"] as string | undefined);
     req.headers["x-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
+    // Before anything else: pages, API, previews, static files and Next's own 404s alike.
+    const path = (req.url ?? "/").split("?")[0]!;
+    const clientIp = clientIpFrom((req.headers["x-forwarded-for"] as string | undefined) ?? null, config.TRUST_PROXY);
+    const misdirected = refuseForeignHost(req.headers.host, { requestId, method: req.method ?? "GET", path, clientIp }, config);
+    if (misdirected) {
+      res.writeHead(misdirected.status, { "content-type": misdirected.contentType, "cache-control": "no-store" });
+      res.end(misdirected.body);
+      return;
+    }
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

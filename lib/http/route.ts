@@ -8,15 +8,17 @@ import { rateLimiter, type RateDecision, type RateRule } from "../limits";
 import { acceptRequestId, runWithRequestContext, currentRequestContext } from "../request-context";
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBodyCapped } from "./body";
 import { clientIpFrom } from "./forwarded";
-import { checkOrigin } from "./origin";
+import { foreignHostError, hostAllowed, loggedHost } from "./host";
+import { allowedOrigins, checkOrigin } from "./origin";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "./security-headers";
 import { searchParamsToObject, validatePart } from "./validate";
 
 /**
  * The security spine (DESIGN 4.1). Every route handler is built with `route()`, which runs, in
- * order: CSRF origin check → body size cap → Zod validation of params, query and body →
- * authentication → rate limit → the handler, with a typed context. Every refusal is a typed error
- * and one security event; every response carries the request id and the security headers.
+ * order: Host allowlist → CSRF origin check → body size cap → Zod validation of params, query
+ * and body → authentication → rate limit → the handler, with a typed context. Every refusal is a
+ * typed error and one security event; every response carries the request id and the security
+ * headers.
  *
  * API routes are kept out of proxy.ts's matcher on purpose: Next buffers the whole request body for
  * the proxy before any handler runs, which would defeat the streamed body cap here. The spine sets
@@ -92,8 +94,12 @@ export function route<
       const clientIp = clientIpFrom(request.headers.get("x-forwarded-for"), config.TRUST_PROXY);
       const where = { method: request.method, path: url.pathname, clientIp };
       try {
+        // Also checked by scripts/serve.ts and proxy.ts; here for every other way a handler is reached (next dev).
+        const host = request.headers.get("host") ?? url.host;
+        if (!hostAllowed(host, config)) refuse("host.blocked", foreignHostError(config), { ...where, host: loggedHost(host) });
+
         try {
-          checkOrigin(request, { appUrl: config.APP_URL, allowedOrigins: config.ALLOWED_ORIGINS });
+          checkOrigin(request, allowedOrigins(config));
         } catch (err) {
           refuse("csrf.blocked", err as AppError, { ...where, origin: request.headers.get("origin") });
         }
