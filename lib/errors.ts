@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   method_not_allowed: 405,
+  "timeout:body": 408,
   payload_too_large: 413,
   "misdirected:host": 421,
   "rate_limit:exceeded": 429,

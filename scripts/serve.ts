@@ -6,6 +6,7 @@ import next from "next";
 import { authConfigured, configuredModelProviders, env, EnvError, isLoopbackHost } from "../lib/env";
 import { migrateDatabase, openDatabase } from "../lib/db/open";
 import { endStaleSandboxes, purgeDeletedProjects } from "../lib/db/queries/maintenance";
+import { bodyDeadlineMs, LARGEST_BODY_BYTES } from "../lib/http/body";
 import { clientIpFrom, sanitizeForwardedHeaders } from "../lib/http/forwarded";
 import { refuseForeignHost } from "../lib/http/host";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "../lib/http/security-headers";
@@ -49,7 +50,16 @@ async function main() {
   const handle = app.getRequestHandler();
 
   const sources = cspSourcesFromEnv(config);
-  const server = http.createServer((req, res) => {
+  const timeouts: http.ServerOptions = {
+    // Every header must be in within 10 s of a request's first byte (a browser sends them in one
+    // packet); a whole request within the spine's longest body deadline, plus room. The spine cuts
+    // slow bodies far sooner and counts them (lib/http/body.ts); this is the backstop for what
+    // never reaches it (a page, which takes no body). Checked every 2 s, not Node's default 30.
+    headersTimeout: 10_000,
+    requestTimeout: bodyDeadlineMs(LARGEST_BODY_BYTES) + 10_000,
+    connectionsCheckingInterval: 2_000,
+  };
+  const server = http.createServer(timeouts, (req, res) => {
     const encrypted = "encrypted" in req.socket;
     sanitizeForwardedHeaders(req.headers, { remoteAddress: req.socket.remoteAddress, encrypted }, config.TRUST_PROXY);
     // Baseline headers for responses neither proxy.ts nor the spine produce (Next's own 405s,
@@ -63,6 +73,8 @@ async function main() {
       const given = args.find((a, i) => i > 0 && a !== null && typeof a === "object") as Record<string, unknown> | unknown[] | undefined;
       const named = new Set(Array.isArray(given) ? given.filter((_, i) => i % 2 === 0).map((n) => String(n).toLowerCase()) : Object.keys(given ?? {}).map((n) => n.toLowerCase()));
       if (!res.headersSent) for (const [name, value] of Object.entries(baseline)) if (!res.hasHeader(name) && !named.has(name.toLowerCase())) res.setHeader(name, value);
+      // Answered before the body is all in (413, a slow body's 408): close rather than wait for the rest of it.
+      if (!res.headersSent && !req.complete) res.setHeader("connection", "close");
       return writeHead(...args);
     }) as typeof res.writeHead;
     // One id per request from here on: proxy.ts and the spine accept the one set here.
@@ -81,8 +93,6 @@ async function main() {
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 300_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
