@@ -107,8 +107,13 @@ export async function readBodyCapped(request: Request, max: number, pace: BodyPa
   return out;
 }
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  if (ms <= 0) return Promise.resolve(TIMED_OUT);
+const NOT_YET = Symbol("not yet");
+
+/** The promise's value, or TIMED_OUT after `ms`. No timer when the value is already there (a body in memory). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  const ready = await Promise.race([promise, Promise.resolve(NOT_YET)]);
+  if (ready !== NOT_YET) return ready;
+  if (ms <= 0) return TIMED_OUT;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(() => resolve(TIMED_OUT), ms);

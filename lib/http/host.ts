@@ -73,14 +73,24 @@ function patternsOf(config: HostConfig): HostPattern[] {
   return patterns;
 }
 
+// Verdicts by Host header, per configuration: a server sees a handful of names. Bounded, since
+// the names a client sends are not.
+const verdicts = new WeakMap<HostConfig, Map<string, boolean>>();
+const MAX_VERDICTS = 256;
+
 /** Whether a request with this Host header is one this server answers. A missing Host is not. */
 export function hostAllowed(host: string | null | undefined, config: HostConfig = env()): boolean {
   if (!host) return false;
+  let known = verdicts.get(config);
+  if (!known) verdicts.set(config, (known = new Map()));
+  const cached = known.get(host);
+  if (cached !== undefined) return cached;
   const parsed = parseHostPort(host);
-  if (!parsed) return false;
-  return patternsOf(config).some(
-    (p) => p.hostname === parsed.hostname && (p.port === "any" || (parsed.port === null ? p.bare : parsed.port === p.port)),
-  );
+  const verdict =
+    parsed !== null && patternsOf(config).some((p) => p.hostname === parsed.hostname && (p.port === "any" || (parsed.port === null ? p.bare : parsed.port === p.port)));
+  if (known.size >= MAX_VERDICTS) known.clear();
+  known.set(host, verdict);
+  return verdict;
 }
 
 /** What the refusal says: the names answered, and what to configure for another. */
