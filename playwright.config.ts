@@ -29,11 +29,14 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", testIgnore: /exhaustion\.spec\.ts|no-model\.spec\.ts|auth-.*\.spec\.ts|restart\.spec\.ts/ },
+    { name: "chromium", testIgnore: /exhaustion\.spec\.ts|no-model\.spec\.ts|auth-.*\.spec\.ts|restart\.spec\.ts|edge\.spec\.ts/ },
     // The same build with Supabase sign-in, against a loopback server speaking Supabase Auth.
     { name: "auth", testMatch: /auth-.*\.spec\.ts/, use: { baseURL: AUTH_URL } },
     // Starts and kills servers of its own (restart, SIGKILL during a save).
     { name: "restart", testMatch: /restart\.spec\.ts/ },
+    // The HTTP edge under its own configurations (APP_URL, ALLOWED_HOSTS, scaled limits), one server
+    // per test on E2E_EDGE_PORT (default 3213).
+    { name: "edge", testMatch: /edge\.spec\.ts/ },
     // The same build with no model provider configured: the setup guide and the gallery.
     { name: "no-model", testMatch: /no-model\.spec\.ts/, use: { baseURL: NO_MODEL_URL } },
     // Exhausts rate limits, so it runs after everything else has had its requests.

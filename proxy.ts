@@ -5,6 +5,7 @@ import { applyCookies, needsRefresh, refreshSession, type CookieToSet } from "@/
 import { authConfigured, env } from "@/lib/env";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "@/lib/http/security-headers";
 import { clientIpFrom } from "@/lib/http/forwarded";
+import { refuseForeignHost } from "@/lib/http/host";
 import { rateLimiter, rateRule } from "@/lib/limits";
 import { log, securityEvent } from "@/lib/log";
 import { acceptRequestId } from "@/lib/request-context";
@@ -44,6 +45,11 @@ export async function proxy(request: NextRequest) {
     if (cookies.length > 0) response.headers.set("cache-control", "private, no-store");
     return response;
   };
+  // DESIGN 4.1: a Host this server does not answer to is refused first (DNS rebinding). scripts/serve.ts
+  // refuses it before Next; this covers `next dev` and any other entry.
+  const where = { requestId, method: request.method, path: request.nextUrl.pathname, clientIp: clientIpFrom(request.headers.get("x-forwarded-for"), config.TRUST_PROXY) };
+  const misdirected = refuseForeignHost(request.headers.get("host"), where, config);
+  if (misdirected) return finish(new NextResponse(misdirected.body, { status: misdirected.status, headers: { "content-type": misdirected.contentType } }));
 
   const forwarded = new Headers(request.headers);
   forwarded.set("x-nonce", nonce);

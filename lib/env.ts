@@ -32,6 +32,27 @@ const origin = z.string().refine(
 
 const optionalOrigin = optionalString.pipe(origin.optional()).transform((v) => v?.replace(/\/$/, ""));
 
+// A DNS name (labels of letters, digits, - and _; no empty label, so no trailing dot) or a bracketed
+// IPv6 address, then an optional port. Nothing else: no scheme, user info, path or wildcard.
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*)(?::(\d{1,5}))?$/;
+
+/**
+ * `host[:port]` as a Host header or ALLOWED_HOSTS entry writes it, with the name normalized the way
+ * a browser does (lower case, IPv4 in dotted decimal, IPv6 compressed) and the port as written
+ * (null when absent). Null for anything else.
+ */
+export function parseHostPort(value: string): { hostname: string; port: number | null } | null {
+  const match = HOST_PORT.exec(value);
+  if (!match) return null;
+  const port = match[2] === undefined ? null : Number(match[2]);
+  if (port !== null && (port < 1 || port > 65535)) return null;
+  try {
+    return { hostname: new URL(`http://${match[1]}`).hostname, port };
+  } catch {
+    return null;
+  }
+}
+
 const httpUrl = z.string().refine(
   (v) => {
     try {
@@ -91,6 +112,22 @@ export const envSchema = z
         }
       }
       return list;
+    }),
+    // Host names (optional :port; without one, any port) this server answers to besides loopback,
+    // APP_URL's and PREVIEW_ORIGIN's: the name a proxy sends upstream, an internal alias (DESIGN 4.1).
+    ALLOWED_HOSTS: optionalString.transform((v, ctx) => {
+      if (!v) return [] as string[];
+      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const out: string[] = [];
+      for (const [i, item] of list.entries()) {
+        const parsed = parseHostPort(item);
+        if (!parsed) {
+          ctx.addIssue({ code: "custom", message: `entry ${i + 1} is not a host name with an optional port, like tessera.example.com or tessera.internal:3000 (no scheme, path or wildcard)` });
+          return z.NEVER;
+        }
+        out.push(parsed.port === null ? parsed.hostname : `${parsed.hostname}:${parsed.port}`);
+      }
+      return out;
     }),
     TRUST_PROXY: z.coerce.number({ error: "must be a whole number of proxy hops" }).int().min(0).max(10).default(0),
     ALLOW_UNAUTHENTICATED_NETWORK: flag,

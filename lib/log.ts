@@ -11,6 +11,8 @@ export type SecurityEventName =
   | "csrf.blocked"
   | "validation.failed"
   | "body.too_large"
+  | "body.slow"
+  | "host.blocked"
   | "ratelimit.blocked"
   | "route.not_found"
   | "share.not_found"

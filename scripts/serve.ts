@@ -1,11 +1,14 @@
 // The production server: validate configuration, migrate the database, then serve Next's build
-// behind a thin HTTP layer that fixes X-Forwarded-* before Next sees them (TRUST_PROXY).
+// behind a thin HTTP layer that refuses Host names it does not answer to (DESIGN 4.1) and fixes
+// X-Forwarded-* before Next sees them (TRUST_PROXY).
 import http from "node:http";
 import next from "next";
 import { authConfigured, configuredModelProviders, env, EnvError, isLoopbackHost } from "../lib/env";
 import { migrateDatabase, openDatabase } from "../lib/db/open";
 import { endStaleSandboxes, purgeDeletedProjects } from "../lib/db/queries/maintenance";
-import { sanitizeForwardedHeaders } from "../lib/http/forwarded";
+import { bodyDeadlineMs, LARGEST_BODY_BYTES } from "../lib/http/body";
+import { clientIpFrom, sanitizeForwardedHeaders } from "../lib/http/forwarded";
+import { refuseForeignHost } from "../lib/http/host";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "../lib/http/security-headers";
 import { acceptRequestId } from "../lib/request-context";
 
@@ -47,7 +50,16 @@ async function main() {
   const handle = app.getRequestHandler();
 
   const sources = cspSourcesFromEnv(config);
-  const server = http.createServer((req, res) => {
+  const timeouts: http.ServerOptions = {
+    // Every header must be in within 10 s of a request's first byte (a browser sends them in one
+    // packet); a whole request within the spine's longest body deadline, plus room. The spine cuts
+    // slow bodies far sooner and counts them (lib/http/body.ts); this is the backstop for what
+    // never reaches it (a page, which takes no body). Checked every 2 s, not Node's default 30.
+    headersTimeout: 10_000,
+    requestTimeout: bodyDeadlineMs(LARGEST_BODY_BYTES) + 10_000,
+    connectionsCheckingInterval: 2_000,
+  };
+  const server = http.createServer(timeouts, (req, res) => {
     const encrypted = "encrypted" in req.socket;
     sanitizeForwardedHeaders(req.headers, { remoteAddress: req.socket.remoteAddress, encrypted }, config.TRUST_PROXY);
     // Baseline headers for responses neither proxy.ts nor the spine produce (Next's own 405s,
@@ -61,17 +73,26 @@ async function main() {
       const given = args.find((a, i) => i > 0 && a !== null && typeof a === "object") as Record<string, unknown> | unknown[] | undefined;
       const named = new Set(Array.isArray(given) ? given.filter((_, i) => i % 2 === 0).map((n) => String(n).toLowerCase()) : Object.keys(given ?? {}).map((n) => n.toLowerCase()));
       if (!res.headersSent) for (const [name, value] of Object.entries(baseline)) if (!res.hasHeader(name) && !named.has(name.toLowerCase())) res.setHeader(name, value);
+      // Answered before the body is all in (413, a slow body's 408): close rather than wait for the rest of it.
+      if (!res.headersSent && !req.complete) res.setHeader("connection", "close");
       return writeHead(...args);
     }) as typeof res.writeHead;
     // One id per request from here on: proxy.ts and the spine accept the one set here.
     const requestId = acceptRequestId(req.headers["x-request-id"] as string | undefined);
     req.headers["x-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
+    // Before anything else: pages, API, previews, static files and Next's own 404s alike.
+    const path = (req.url ?? "/").split("?")[0]!;
+    const clientIp = clientIpFrom((req.headers["x-forwarded-for"] as string | undefined) ?? null, config.TRUST_PROXY);
+    const misdirected = refuseForeignHost(req.headers.host, { requestId, method: req.method ?? "GET", path, clientIp }, config);
+    if (misdirected) {
+      res.writeHead(misdirected.status, { "content-type": misdirected.contentType, "cache-control": "no-store" });
+      res.end(misdirected.body);
+      return;
+    }
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 300_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

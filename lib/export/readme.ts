@@ -1,8 +1,11 @@
+import { markdownCode as code, markdownText } from "./markdown";
 import { displayTitle } from "./names";
 import type { ScaffoldFile } from "./scaffold";
 
 /**
  * The README of an export: what it is and the exact commands that run it with ordinary tools.
+ * Untrusted text lands here only through markdownText or inside code (spans and fenced blocks);
+ * the added files' purposes come from lib/export/scaffold.ts, which quotes paths the same way.
  * Every command here is one the integration test (tests/integration/export) runs, so keep them
  * in step with it.
  */
@@ -25,14 +28,6 @@ const TEMPLATE_NAMES: Record<string, string> = {
   html: "HTML, CSS and JavaScript",
   python: "Python",
 };
-
-/** Inline code that survives a backtick in the text (CommonMark: a longer fence than any run inside). */
-function code(text: string): string {
-  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
 
 const block = (...lines: string[]) => ["```sh", ...lines, "```"].join("\n");
 
@@ -85,8 +80,9 @@ function shellWord(text: string): string {
 export function exportReadme(input: ReadmeInput): string {
   const template = TEMPLATE_NAMES[input.template] ?? input.template;
   const sections = [
-    `# ${displayTitle(input.title)}`,
-    `Version ${input.n}. Template: ${displayTitle(template, "unknown")}.`,
+    // The title and an unknown template's name are untrusted: inert Markdown (lib/export/markdown.ts).
+    `# ${markdownText(displayTitle(input.title))}`,
+    `Version ${input.n}. Template: ${markdownText(displayTitle(template, "unknown"))}.`,
     "## Run it",
     ...runSteps(input),
   ];

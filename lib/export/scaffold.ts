@@ -1,6 +1,7 @@
 import path from "node:path";
 import { AppError } from "../errors";
 import { splitNpmSpec, splitPipSpec } from "../fragment/dependencies";
+import { markdownCode } from "./markdown";
 import { displayTitle, escapeHtml } from "./names";
 
 /**
@@ -37,7 +38,7 @@ export const PYTHON_BASE_PACKAGES = ["numpy", "pandas", "matplotlib"] as const;
 export interface ScaffoldFile {
   path: string;
   content: string;
-  /** One line for the README's list of added files. */
+  /** One line of Markdown for the README's list of added files; any project path in it is quoted with markdownCode. */
   purpose: string;
 }
 
@@ -97,7 +98,8 @@ function packageJson(ctx: Context, dependencies: Record<string, string>, devDepe
 }
 
 function indexHtml(ctx: Context, script: string, stylesheet: string | null): ScaffoldFile {
-  const link = stylesheet ? `\n    <link rel="stylesheet" href="/${stylesheet}" />` : "";
+  // The names are the export's own choices, escaped all the same: an attribute is no place to trust a path.
+  const link = stylesheet ? `\n    <link rel="stylesheet" href="/${escapeHtml(stylesheet)}" />` : "";
   return {
     path: "index.html",
     content: `<!doctype html>
@@ -109,7 +111,7 @@ function indexHtml(ctx: Context, script: string, stylesheet: string | null): Sca
   </head>
   <body>
     <div id="root"></div>
-    <script type="module" src="/${script}"></script>
+    <script type="module" src="/${escapeHtml(script)}"></script>
   </body>
 </html>
 `,
@@ -170,7 +172,7 @@ createRoot(document.getElementById("root")!).render(
   </StrictMode>,
 );
 `,
-      purpose: `mounts the default export of \`${app}\` into #root, as the template did.`,
+      purpose: `mounts the default export of ${markdownCode(app)} into #root, as the template did.`,
     });
   }
   out.push(indexHtml(ctx, script, app ? null : sheet));
@@ -250,7 +252,7 @@ import App from ${importSpecifier(script, app)};
 
 createApp(App).mount("#root");
 `,
-        purpose: `mounts \`${app}\` into #root, as the template did.`,
+        purpose: `mounts ${markdownCode(app)} into #root, as the template did.`,
       });
     }
   }

@@ -1,22 +1,28 @@
 import "server-only";
 import type { z } from "zod";
-import { authenticator, type Principal } from "../auth";
+import { authenticator, type AuthResult, type Principal } from "../auth";
 import { env } from "../env";
 import { AppError, errorBody, type FieldIssue } from "../errors";
 import { log, securityEvent, type SecurityEventName } from "../log";
-import { rateLimiter, type RateDecision, type RateRule } from "../limits";
+import { rateLimiter, rateRule, type RateDecision, type RateRule } from "../limits";
 import { acceptRequestId, runWithRequestContext, currentRequestContext } from "../request-context";
-import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBodyCapped } from "./body";
+import { BodyTooSlow, DEFAULT_MAX_BODY_BYTES, LARGEST_BODY_BYTES, parseJsonBody, readBodyCapped } from "./body";
 import { clientIpFrom } from "./forwarded";
-import { checkOrigin } from "./origin";
+import { foreignHostError, hostAllowed, loggedHost } from "./host";
+import { allowedOrigins, checkOrigin } from "./origin";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "./security-headers";
 import { searchParamsToObject, validatePart } from "./validate";
 
 /**
  * The security spine (DESIGN 4.1). Every route handler is built with `route()`, which runs, in
- * order: CSRF origin check → body size cap → Zod validation of params, query and body →
- * authentication → rate limit → the handler, with a typed context. Every refusal is a typed error
- * and one security event; every response carries the request id and the security headers.
+ * order: Host allowlist → CSRF origin check → body size cap and pace → Zod validation of params,
+ * query and body → authentication → rate limit → the handler, with a typed context. Every refusal
+ * is a typed error and one security event; every response carries the request id and the security
+ * headers.
+ *
+ * The caller is identified (from headers only) before a body is read, so a body that arrives too
+ * slowly is counted against them: their user when the token verifies, else their address. Refusing
+ * a missing principal still happens at the authentication step, after validation.
  *
  * API routes are kept out of proxy.ts's matcher on purpose: Next buffers the whole request body for
  * the proxy before any handler runs, which would defeat the streamed body cap here. The spine sets
@@ -81,6 +87,9 @@ export function route<
   A extends AuthMode = "required",
 >(def: RouteDefinition<P, Q, B, A>): SpineHandler {
   const maxBodyBytes = def.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // scripts/serve.ts sizes the server's requestTimeout from the largest cap; a larger one would be cut there first.
+  if (maxBodyBytes > LARGEST_BODY_BYTES) throw new Error(`maxBodyBytes ${maxBodyBytes} is over LARGEST_BODY_BYTES (${LARGEST_BODY_BYTES}); raise that too.`);
+  const authMode: AuthMode = def.auth ?? "required";
 
   const handler = async (request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) => {
     const requestId = acceptRequestId(request.headers.get("x-request-id"));
@@ -91,9 +100,15 @@ export function route<
       const config = env();
       const clientIp = clientIpFrom(request.headers.get("x-forwarded-for"), config.TRUST_PROXY);
       const where = { method: request.method, path: url.pathname, clientIp };
+      let identified: Promise<AuthResult> | undefined;
+      const identify = () => (identified ??= authMode === "none" ? Promise.resolve({ principal: null, reason: "none" }) : authenticator().authenticate(request.headers));
       try {
+        // Also checked by scripts/serve.ts and proxy.ts; here for every other way a handler is reached (next dev).
+        const host = request.headers.get("host") ?? url.host;
+        if (!hostAllowed(host, config)) refuse("host.blocked", foreignHostError(config), { ...where, host: loggedHost(host) });
+
         try {
-          checkOrigin(request, { appUrl: config.APP_URL, allowedOrigins: config.ALLOWED_ORIGINS });
+          checkOrigin(request, allowedOrigins(config));
         } catch (err) {
           refuse("csrf.blocked", err as AppError, { ...where, origin: request.headers.get("origin") });
         }
@@ -104,6 +119,20 @@ export function route<
           if (!/^application\/json\s*(;|$)/i.test(type)) {
             refuse("validation.failed", new AppError("bad_request:content_type", "Send the body as JSON with Content-Type: application/json."), where);
           }
+          const slow = rateRule("slowBody");
+          const { principal: caller } = await identify();
+          const callerSubject = caller ? `user:${caller.userId}` : `ip:${clientIp}`;
+          const standing = await rateLimiter().peek(callerSubject, slow);
+          if (!standing.allowed) {
+            const seconds = Math.max(1, Math.ceil(standing.retryAfterMs / 1000));
+            refuse(
+              "ratelimit.blocked",
+              new AppError("rate_limit:exceeded", `Too many of your recent requests sent their body too slowly. Try again in ${seconds} s.`, {
+                headers: { "Retry-After": String(seconds), Connection: "close" },
+              }),
+              { ...where, rule: slow.name, subject: caller ? "user" : "ip" },
+            );
+          }
           let bytes: Uint8Array;
           try {
             bytes = await readBodyCapped(request, maxBodyBytes);
@@ -111,6 +140,10 @@ export function route<
             if (err instanceof AppError && err.code === "payload_too_large") {
               const hinted = def.maxBodyHint ? new AppError("payload_too_large", `${err.message} ${def.maxBodyHint}`) : err;
               refuse("body.too_large", hinted, { ...where, limit: maxBodyBytes });
+            }
+            if (err instanceof BodyTooSlow) {
+              await rateLimiter().consume(callerSubject, slow);
+              refuse("body.slow", err, { ...where, received: err.received, elapsedMs: Math.round(err.elapsedMs), limit: maxBodyBytes, subject: caller ? "user" : "ip" });
             }
             throw err;
           }
@@ -134,10 +167,9 @@ export function route<
           });
         }
 
-        const authMode: AuthMode = def.auth ?? "required";
         let principal: Principal | null = null;
         if (authMode !== "none") {
-          const result = await authenticator().authenticate(request.headers);
+          const result = await identify();
           principal = result.principal;
           if (!result.principal && authMode === "required") {
             const reason = result.reason;

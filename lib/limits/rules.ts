@@ -22,7 +22,14 @@ const BASE = {
   shareRun: { limit: 20, windowMs: 60_000 },
   // …and wrong tokens: after this many in a window, every share lookup from that address waits.
   shareMiss: { limit: 10, windowMs: 10 * 60_000 },
+  // All of one link's viewers together, whatever their addresses. Viewers never spend the sharer's
+  // own `run` budget, so however often a link is run, its owner can still run their projects.
+  shareRunLink: { limit: 60, windowMs: 60_000 },
   authCallback: { limit: 30, windowMs: 60_000 },
+  // Bodies that fell behind the spine's pace (lib/http/body.ts), per caller: past this, every request
+  // of theirs with a body is refused before a byte of it is read, so holding connections open slowly
+  // stops working after a few tries. An honest client on a bad link meets this rarely.
+  slowBody: { limit: 5, windowMs: 10 * 60_000 },
 } satisfies Record<string, Omit<RateRule, "name">>;
 
 export type RuleName = keyof typeof BASE;

@@ -1,5 +1,6 @@
 import "server-only";
 import { orm } from "../db/client";
+import { AppError } from "../errors";
 import { resolveShare, type ResolvedShare } from "../db/queries";
 import { rateLimiter, rateRule } from "../limits";
 import { securityEvent } from "../log";
@@ -35,4 +36,20 @@ export async function lookupShare(token: string, clientIp: string): Promise<Shar
   await limiter.consume(subject, rule);
   securityEvent("share.not_found", { clientIp });
   return { status: "not_found" };
+}
+
+/**
+ * Count one viewer's run against its link's budget: all its viewers together, whatever their
+ * addresses (each address also has its own, the spine's `shareRun`). The sharer's own `run` budget
+ * is never touched. Throws a 429 when the link's budget is spent.
+ */
+export async function chargeShareRun(shareId: string, clientIp: string): Promise<void> {
+  const rule = rateRule("shareRunLink");
+  const decision = await rateLimiter().consume(`share:${shareId}`, rule);
+  if (decision.allowed) return;
+  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  securityEvent("ratelimit.blocked", { rule: rule.name, subject: "share", clientIp });
+  throw new AppError("rate_limit:quota", `This link has been run too often by its viewers in the last minute. Try again in ${seconds} s.`, {
+    headers: { "Retry-After": String(seconds) },
+  });
 }

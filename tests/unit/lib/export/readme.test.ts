@@ -19,7 +19,7 @@ describe("exportReadme", () => {
 
   it("keeps an untrusted title on one line", () => {
     const text = readme({ title: "Hi\n\n## Injected\r\n\u202Eevil" });
-    expect(text.split("\n")[0]).toBe("# Hi ## Injected evil");
+    expect(text.split("\n")[0]).toBe("# Hi \\#\\# Injected evil");
     expect(text).not.toContain("\u202E");
   });
 

@@ -1,5 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { resetEnvForTests } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { json, route } from "@/lib/http/route";
 import { captureLogs } from "../../../support/logs";
@@ -63,6 +64,55 @@ describe("route() spine", () => {
     });
     expect((await handler(noOrigin, noParams)).status).toBe(403);
     expect(securityEvents().map((e) => e.event)).toEqual(["csrf.blocked", "csrf.blocked", "csrf.blocked"]);
+  });
+
+  describe("Host and Origin come from configuration only", () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+      resetEnvForTests();
+    });
+    const configure = (vars: Record<string, string>) => {
+      for (const [name, value] of Object.entries(vars)) vi.stubEnv(name, value);
+      resetEnvForTests();
+    };
+
+    it("refuses a Host it does not answer to with 421 before anything else, the rebinding case included", async () => {
+      let ran = false;
+      const handler = makeRoute({ handler: () => ((ran = true), json({})) });
+      const rebinding = post(JSON.stringify({ name: "a", count: 1 }), { host: "rebind.attacker.test:3000", origin: "http://rebind.attacker.test:3000" });
+      const res = await handler(rebinding, noParams);
+      expect(res.status).toBe(421);
+      const error = await errorOf(res);
+      expect(error.code).toBe("misdirected:host");
+      expect(error.message).toContain("set APP_URL or ALLOWED_HOSTS");
+      const get = makeRoute({ body: undefined, auth: "none" });
+      expect((await get(new Request(`${ORIGIN}/api/x`, { headers: { host: "rebind.attacker.test:3000" } }), noParams)).status).toBe(421);
+      expect(ran).toBe(false);
+      expect(securityEvents().map((e) => e.event)).toEqual(["host.blocked", "host.blocked"]);
+      expect(securityEvents()[0]).toMatchObject({ host: "rebind.attacker.test:3000" });
+    });
+
+    it("refuses a POST whose Origin is its own Host when that origin is not configured", async () => {
+      configure({ ALLOWED_HOSTS: "alias.test:3000" });
+      const own = () => post(JSON.stringify({ name: "a", count: 1 }), { host: "alias.test:3000", origin: "http://alias.test:3000" });
+      const res = await makeRoute()(own(), noParams);
+      expect(res.status).toBe(403);
+      expect((await errorOf(res)).code).toBe("forbidden:csrf");
+      expect(securityEvents().map((e) => e.event)).toEqual(["csrf.blocked"]);
+      // Named as the app's own origin, the same request is the app's.
+      configure({ ALLOWED_HOSTS: "", APP_URL: "http://alias.test:3000" });
+      expect((await makeRoute()(own(), noParams)).status).toBe(200);
+    });
+
+    it("accepts the loopback origins of the served port, and no other port's", async () => {
+      const handler = makeRoute({ rateLimit: { name: `test-origins-${++ruleCounter}`, limit: 100, windowMs: 60_000 } });
+      for (const origin of ["http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000"]) {
+        expect((await handler(post(JSON.stringify({ name: "a", count: 1 }), { origin }), noParams)).status, origin).toBe(200);
+      }
+      for (const origin of ["http://localhost:3001", "https://localhost:3000", "http://localhost"]) {
+        expect((await handler(post(JSON.stringify({ name: "a", count: 1 }), { origin }), noParams)).status, origin).toBe(403);
+      }
+    });
   });
 
   it("cuts an oversized chunked body off at the cap instead of reading it all", async () => {

@@ -1,13 +1,15 @@
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
-import { rateLimiter, rateRule } from "@/lib/limits";
-import { lookupShare, shareSandboxOwner, shareSandboxProject } from "@/lib/projects/shares";
+import { rateRule } from "@/lib/limits";
+import { chargeShareRun, lookupShare, shareSandboxOwner, shareSandboxProject } from "@/lib/projects/shares";
 import { sandboxProvider, streamRun } from "@/lib/sandbox";
 import { shareTokenParams } from "./schema";
 
 /**
- * Run a shared version for an anonymous viewer, in a fresh sandbox held for the person who shared
- * it and counted against their run limit. One sandbox per link, reused by its viewers.
+ * Run a shared version for an anonymous viewer, in a sandbox held for the person who shared it,
+ * apart from their own. One sandbox per link, reused by its viewers. Viewers' runs are limited per
+ * viewer address (the spine's `shareRun`) and per link (`shareRunLink`), never from the sharer's own
+ * `run` budget: a busy link cannot keep its owner from running their projects.
  */
 export const POST = route({
   auth: "none",
@@ -22,8 +24,7 @@ export const POST = route({
     }
     if (found.status === "not_found") throw new AppError("not_found", "This share link does not exist, has expired or was revoked.");
     const { share } = found;
-    const owner = await rateLimiter().consume(`user:${share.ownerId}`, rateRule("run"));
-    if (!owner.allowed) throw new AppError("rate_limit:quota", "This link has been run too often in the last minute. Try again shortly.");
+    await chargeShareRun(share.id, clientIp);
     const { template, files, dependencies, entry, port } = share.version;
     const state = { template, files, dependencies, entry, port };
     // Viewers' sandboxes are held apart from the sharer's own work (their own per-owner cap, under
