@@ -1,6 +1,7 @@
 import { serializeCookieHeader } from "@supabase/ssr";
 import { NextResponse, type NextRequest } from "next/server";
 import { authenticator } from "@/lib/auth";
+import { safeNext } from "@/lib/auth/next-path";
 import { applyCookies, needsRefresh, refreshSession, type CookieToSet } from "@/lib/auth/session";
 import { authConfigured, env } from "@/lib/env";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "@/lib/http/security-headers";
@@ -24,10 +25,6 @@ import { acceptRequestId } from "@/lib/request-context";
 const PUBLIC_PAGES = /^\/(?:sign-in|auth\/|s\/)/;
 /** Files and Next's own assets: headers only, no session work. */
 const ASSET = /^\/(?:_next\/|favicon|.*\.[a-z0-9]{2,5}$)/i;
-
-function safeNext(path: string): string {
-  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
-}
 
 export async function proxy(request: NextRequest) {
   const config = env();

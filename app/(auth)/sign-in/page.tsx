@@ -3,11 +3,10 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { TesseraMark } from "@/components/shell/logo";
 import { authClientConfig } from "@/lib/auth/client-config";
+import { safeNext } from "@/lib/auth/next-path";
 import { authSettings } from "@/lib/auth/settings";
 
 export const metadata: Metadata = { title: "Sign in · Tessera" };
-
-const safeNext = (next: string | undefined) => (next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/");
 
 /** Sign-in, sign-up, email link and password reset (Supabase Auth); local mode has no sign-in. */
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -1,15 +1,11 @@
 import { serializeCookieHeader } from "@supabase/ssr";
+import { safeNext } from "@/lib/auth/next-path";
 import { exchangeCode } from "@/lib/auth/session";
 import { authConfigured } from "@/lib/env";
 import { route } from "@/lib/http/route";
 import { rateRule } from "@/lib/limits";
 import { securityEvent } from "@/lib/log";
 import { callbackQuery } from "./schema";
-
-/** Only paths on this site: an open redirect would hand a fresh session's page to anyone's URL. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
 
 function redirect(to: string, cookies: string[] = []): Response {
   const headers = new Headers({ location: to });
