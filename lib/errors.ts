@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   "unavailable:sandbox": 503,
   "unavailable:rate_limit": 503,
   "unavailable:provider": 503,
+  "unavailable:auth": 503,
   internal: 500,
 } as const;
 
