@@ -23,6 +23,14 @@ const BASE = {
   // …and wrong tokens: after this many in a window, every share lookup from that address waits.
   shareMiss: { limit: 10, windowMs: 10 * 60_000 },
   authCallback: { limit: 30, windowMs: 60_000 },
+  // Signing in, per client address: room for typos, not for guessing passwords.
+  authSignIn: { limit: 20, windowMs: 60_000 },
+  // Each of these can send an email (sign-up, email link, reset), per client address.
+  authEmail: { limit: 10, windowMs: 60_000 },
+  authOAuth: { limit: 20, windowMs: 60_000 },
+  // A new password, per user.
+  authPassword: { limit: 5, windowMs: 60_000 },
+  authSignOut: { limit: 30, windowMs: 60_000 },
 } satisfies Record<string, Omit<RateRule, "name">>;
 
 export type RuleName = keyof typeof BASE;
