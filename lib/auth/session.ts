@@ -122,11 +122,18 @@ export async function refreshSession(request: SessionRequest): Promise<CookieToS
   }
 }
 
-/** Finish a sign-in: trade the one-time code for a session; returns the cookies to write. */
+/**
+ * Finish a sign-in: trade the one-time code for a session; returns the cookies to write. Once
+ * signed in, the PKCE verifiers of other flows this browser started go too: without a flow id in
+ * the link only the newest one could ever be used.
+ */
 export async function exchangeCode(request: SessionRequest, code: string, flowId?: string): Promise<{ cookies: CookieToSet[]; error?: string }> {
   const written: CookieToSet[] = [];
   const { error } = await sessionClient(request, written).auth.exchangeCodeForSession(code, flowId ? { flowId } : undefined);
-  return error ? { cookies: written, error: error.message } : { cookies: written };
+  if (error) return { cookies: written, error: error.message };
+  const handled = new Set(written.map((c) => c.name));
+  const stale = clearSessionCookies(request).filter((c) => c.name.endsWith("-code-verifier") && !handled.has(c.name));
+  return { cookies: [...written, ...stale] };
 }
 
 /** Whether a cookie is one of the session's: the session (and its chunks) or a PKCE verifier. */

@@ -160,6 +160,12 @@ test("the session cookie is HttpOnly, SameSite=Lax, bounded by a week, and scrip
     expect(v.expires - Date.now() / 1000).toBeLessThanOrEqual(24 * 3600 + 5);
   }
   expect(await page.evaluate(() => document.cookie)).not.toContain("code-verifier");
+  // Once the link has signed the browser in, no verifier is left behind.
+  const mail = (await fakeAuth.emails(user.email)).filter((e) => e.type === "magiclink").at(-1)!;
+  await page.goto(mail.link);
+  await expect(page.getByTestId("account-name")).toContainText(user.email);
+  expect((await page.context().cookies(AUTH_URL)).map((c) => c.name).filter((n) => n.endsWith("-code-verifier"))).toEqual([]);
+  expect((await sessionCookieOf(page.context())).httpOnly).toBe(true);
 });
 
 test("over HTTPS (a trusted proxy's X-Forwarded-Proto) the session cookie is Secure too, from sign-in and from a refresh", async ({ playwright }) => {
