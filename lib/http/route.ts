@@ -18,8 +18,8 @@ import { searchParamsToObject, validatePart } from "./validate";
  * The security spine (DESIGN 4.1). Every route handler is built with `route()`, which runs, in
  * order: CSRF origin check → body size cap → Zod validation of params, query and body →
  * authentication (refreshing an expiring session cookie first) → rate limit → the handler, with a
- * typed context. Every refusal is a typed error
- * and one security event; every response carries the request id and the security headers.
+ * typed context. Every refusal is a typed error and one security event; every response carries
+ * the request id and the security headers.
  *
  * API routes are kept out of proxy.ts's matcher on purpose: Next buffers the whole request body for
  * the proxy before any handler runs, which would defeat the streamed body cap here. The spine sets
