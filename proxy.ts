@@ -1,7 +1,7 @@
-import { serializeCookieHeader } from "@supabase/ssr";
 import { NextResponse, type NextRequest } from "next/server";
-import { authenticator } from "@/lib/auth";
-import { applyCookies, needsRefresh, refreshSession, type CookieToSet } from "@/lib/auth/session";
+import { safeNext } from "@/lib/auth/next-path";
+import { authenticateRequest } from "@/lib/auth/request";
+import { appendCookies, type CookieToSet } from "@/lib/auth/session";
 import { authConfigured, env } from "@/lib/env";
 import { createNonce, cspSourcesFromEnv, securityHeaders } from "@/lib/http/security-headers";
 import { clientIpFrom } from "@/lib/http/forwarded";
@@ -18,17 +18,13 @@ import { acceptRequestId } from "@/lib/request-context";
  *
  * With Supabase sign-in configured, pages also get a fresh session: an access token about to
  * expire is refreshed here (the new cookies go to the browser and to the page rendering now), and
- * a signed-out visitor of a private page is sent to sign in.
+ * a signed-out visitor of a private page — or one whose session was signed out — is sent to sign in.
  */
 
 /** Pages anyone may see: signing in, finishing a sign-in, and shared versions. */
 const PUBLIC_PAGES = /^\/(?:sign-in|auth\/|s\/)/;
 /** Files and Next's own assets: headers only, no session work. */
 const ASSET = /^\/(?:_next\/|favicon|.*\.[a-z0-9]{2,5}$)/i;
-
-function safeNext(path: string): string {
-  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
-}
 
 export async function proxy(request: NextRequest) {
   const config = env();
@@ -41,8 +37,7 @@ export async function proxy(request: NextRequest) {
   const finish = (response: NextResponse, cookies: readonly CookieToSet[] = []) => {
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     response.headers.set("x-request-id", requestId);
-    for (const c of cookies) response.headers.append("set-cookie", serializeCookieHeader(c.name, c.value, c.options));
-    if (cookies.length > 0) response.headers.set("cache-control", "private, no-store");
+    appendCookies(response, cookies);
     return response;
   };
   // DESIGN 4.1: a Host this server does not answer to is refused first (DNS rebinding). scripts/serve.ts
@@ -73,17 +68,18 @@ export async function proxy(request: NextRequest) {
   }
   let cookies: CookieToSet[] = [];
   if (authConfigured(config) && !ASSET.test(path)) {
-    const cookieHeader = request.headers.get("cookie");
-    if (await needsRefresh(cookieHeader)) {
-      try {
-        cookies = await refreshSession(cookieHeader);
-        forwarded.set("cookie", applyCookies(cookieHeader, cookies));
-      } catch (err) {
-        // Supabase unreachable: the page renders with the session it has (or sends to sign-in).
-        log().warn({ err, requestId }, "session refresh failed");
-      }
+    let auth;
+    try {
+      auth = await authenticateRequest(forwarded, request.nextUrl.protocol === "https:");
+    } catch (err) {
+      // The revocation list could not be read: nobody is let in on a guess.
+      log().error({ err, requestId }, "could not authenticate a page request");
+      const body = "Your session could not be checked just now. Reload the page in a moment.";
+      return finish(new NextResponse(body, { status: 503, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "5" } }));
     }
-    const { principal } = await authenticator().authenticate(forwarded);
+    cookies = auth.cookies;
+    if (cookies.length > 0) forwarded.set("cookie", auth.cookieHeader ?? "");
+    const { principal } = auth.result;
     if (!principal && !PUBLIC_PAGES.test(path)) {
       const to = new URL("/sign-in", request.url);
       to.searchParams.set("next", safeNext(path + request.nextUrl.search));

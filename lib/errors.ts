@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   "unavailable:provider": 503,
   /** A streamed response's client read too slowly to keep up with its run. */
   "unavailable:slow_client": 503,
+  /** Sign-in could not be checked (Supabase or the session list unreachable): fail closed. */
+  "unavailable:auth": 503,
   internal: 500,
 } as const;
 

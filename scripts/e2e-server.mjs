@@ -69,6 +69,9 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "
       ? {
           NEXT_PUBLIC_SUPABASE_URL: `http://127.0.0.1:${authPort}`,
           NEXT_PUBLIC_SUPABASE_ANON_KEY: anonKey,
+          // As behind a TLS-terminating proxy: a spec can then send X-Forwarded-Proto: https (the
+          // session cookie turns Secure) and X-Forwarded-For (per-address limits, apart from its own).
+          TRUST_PROXY: "1",
         }
       : {}),
     ...(noModel

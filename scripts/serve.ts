@@ -5,7 +5,7 @@ import http from "node:http";
 import next from "next";
 import { authConfigured, configuredModelProviders, env, EnvError, isLoopbackHost } from "../lib/env";
 import { migrateDatabase, openDatabase } from "../lib/db/open";
-import { endStaleSandboxes, purgeDeletedProjects } from "../lib/db/queries/maintenance";
+import { endStaleSandboxes, purgeDeletedProjects, purgeSessionRevocations } from "../lib/db/queries/maintenance";
 import { bodyDeadlineMs, LARGEST_BODY_BYTES } from "../lib/http/body";
 import { clientIpFrom, sanitizeForwardedHeaders } from "../lib/http/forwarded";
 import { refuseForeignHost } from "../lib/http/host";
@@ -33,10 +33,12 @@ async function main() {
     try {
       await migrateDatabase(database);
       // Local sandboxes end with the process that held them; deleted projects past their undo
-      // window go now rather than at their owner's next visit.
+      // window go now rather than at their owner's next visit, and so do revocations whose tokens
+      // have all expired.
       if (!config.E2B_API_KEY) await endStaleSandboxes(database.orm, { provider: "local" });
       await endStaleSandboxes(database.orm);
       await purgeDeletedProjects(database.orm);
+      await purgeSessionRevocations(database.orm);
     } finally {
       await database.close();
     }

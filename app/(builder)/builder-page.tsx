@@ -5,7 +5,6 @@ import type { ModelOption, TemplateOption } from "@/components/builder/types";
 import { defaultModelId, KEYED_PROVIDERS, listModels, PROVIDERS } from "@/lib/ai";
 import { env } from "@/lib/env";
 import { authenticator } from "@/lib/auth";
-import { authClientConfig } from "@/lib/auth/client-config";
 import { listKeys } from "@/lib/keys";
 import { decodePreferences, PREFERENCES_COOKIE } from "@/lib/preferences";
 import { templateInfos } from "@/lib/sandbox";
@@ -41,7 +40,6 @@ export async function BuilderPage({ projectId, path }: { projectId?: string; pat
       providers={providers}
       initialProjectId={projectId}
       account={{ kind: principal.kind, ...(principal.email ? { email: principal.email } : {}), keyedProviders: KEYED_PROVIDERS.map((id) => ({ id, label: PROVIDERS[id].label })) }}
-      auth={authClientConfig()}
       shareMaxDays={env().SHARE_MAX_DAYS}
     />
   );

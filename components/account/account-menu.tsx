@@ -2,10 +2,9 @@
 
 import * as React from "react";
 import { useRouter } from "next/navigation";
-import { KeyRound, LogOut, UserRound } from "lucide-react";
-import { browserSupabase } from "@/components/auth/supabase-browser";
+import { KeyRound, LogOut, MonitorOff, UserRound } from "lucide-react";
+import { failureMessage, signOut as endSession } from "@/components/auth/api";
 import { Button } from "@/components/ui/button";
-import type { AuthClientConfig } from "@/lib/auth/client-config";
 import { KeysDialog, type KeyedProvider } from "./keys-dialog";
 
 export interface AccountInfo {
@@ -15,18 +14,21 @@ export interface AccountInfo {
   keyedProviders: KeyedProvider[];
 }
 
-/** Who is signed in, their kept API keys, and signing out. */
-export function AccountMenu({ account, auth }: { account: AccountInfo; auth: AuthClientConfig | null }) {
+/** Who is signed in, their kept API keys, and signing out (of this browser, or everywhere). */
+export function AccountMenu({ account }: { account: AccountInfo }) {
   const router = useRouter();
   const [keysOpen, setKeysOpen] = React.useState(false);
   const [error, setError] = React.useState<string | null>(null);
 
-  const signOut = async () => {
-    if (!auth) return;
+  const signOut = async (scope: "local" | "global") => {
     setError(null);
-    const { error: failure } = await browserSupabase(auth).auth.signOut();
-    // Signed out here even if the server could not be told (the local session is cleared either way).
-    if (failure && failure.status !== 401 && failure.status !== 403) setError(failure.message);
+    try {
+      await endSession(scope);
+    } catch (err) {
+      // Not signed out (the server could not record it): say so, and stay.
+      setError(failureMessage(err));
+      return;
+    }
     router.replace("/sign-in");
     router.refresh();
   };
@@ -40,10 +42,22 @@ export function AccountMenu({ account, auth }: { account: AccountInfo; auth: Aut
       <Button variant="ghost" size="icon-sm" aria-label="API keys" title="Your API keys" data-testid="keys-open" onClick={() => setKeysOpen(true)}>
         <KeyRound aria-hidden />
       </Button>
-      {auth ? (
-        <Button variant="ghost" size="icon-sm" aria-label="Sign out" title="Sign out" data-testid="sign-out" onClick={() => void signOut()}>
-          <LogOut aria-hidden />
-        </Button>
+      {account.kind === "supabase" ? (
+        <>
+          <Button variant="ghost" size="icon-sm" aria-label="Sign out" title="Sign out of this browser" data-testid="sign-out" onClick={() => void signOut("local")}>
+            <LogOut aria-hidden />
+          </Button>
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Sign out everywhere"
+            title="Sign out everywhere: every browser and device signed in to this account"
+            data-testid="sign-out-everywhere"
+            onClick={() => void signOut("global")}
+          >
+            <MonitorOff aria-hidden />
+          </Button>
+        </>
       ) : null}
       {error ? (
         <span role="alert" className="text-xs text-destructive">

@@ -2,15 +2,15 @@
 
 import * as React from "react";
 import { useRouter } from "next/navigation";
-import type { AuthError } from "@supabase/supabase-js";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import type { AuthClientConfig } from "@/lib/auth/client-config";
-import { describeAuthError } from "./sign-in-form";
-import { browserSupabase } from "./supabase-browser";
+import { failureMessage, setNewPassword } from "./api";
 
-/** The last step of a password reset: the reset link signed the visitor in; now a new password. */
-export function NewPasswordForm({ config }: { config: AuthClientConfig }) {
+/**
+ * The last step of a password reset: the reset link signed the visitor in; now a new password,
+ * set by the server (which also ends the account's other sessions).
+ */
+export function NewPasswordForm() {
   const router = useRouter();
   const [password, setPassword] = React.useState("");
   const [again, setAgain] = React.useState("");
@@ -25,13 +25,16 @@ export function NewPasswordForm({ config }: { config: AuthClientConfig }) {
     }
     setBusy(true);
     setError(null);
-    const { error: failure } = await browserSupabase(config).auth.updateUser({ password });
-    setBusy(false);
-    if (failure) setError(describeAuthError(failure as AuthError));
-    else {
-      router.replace("/");
-      router.refresh();
+    try {
+      await setNewPassword(password);
+    } catch (err) {
+      setBusy(false);
+      setError(failureMessage(err));
+      return;
     }
+    setBusy(false);
+    router.replace("/");
+    router.refresh();
   };
 
   return (

@@ -1,17 +1,14 @@
 "use client";
 
 import * as React from "react";
-import type { AuthError } from "@supabase/supabase-js";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import type { AuthClientConfig } from "@/lib/auth/client-config";
 import { cn } from "@/lib/utils";
-import { browserSupabase } from "./supabase-browser";
+import { failureMessage, sendPasswordReset, sendSignInLink, signInWithPassword, signUp, startOAuth } from "./api";
 
 export type SignInMode = "sign-in" | "sign-up" | "magic-link" | "reset";
 
 export interface SignInFormProps {
-  config: AuthClientConfig;
   /** Where to go once signed in (a path on this site). */
   next: string;
   /** OAuth providers the project has switched on. */
@@ -30,39 +27,17 @@ const TITLES: Record<SignInMode, string> = {
   reset: "Reset your password",
 };
 
-/** Supabase's messages, said plainly; anything unrecognised is shown as Supabase wrote it. */
-export function describeAuthError(error: AuthError | Error): string {
-  const code = (error as AuthError).code;
-  switch (code) {
-    case "invalid_credentials":
-      return "That email and password do not match an account.";
-    case "email_not_confirmed":
-      return "Confirm your email first: open the link in the message we sent, then sign in.";
-    case "user_already_exists":
-    case "email_exists":
-      return "An account with this email already exists. Sign in instead, or reset the password.";
-    case "weak_password":
-      return `That password is too weak. ${error.message}`;
-    case "over_email_send_rate_limit":
-    case "over_request_rate_limit":
-      return "Too many attempts. Wait a minute and try again.";
-    case "signup_disabled":
-      return "New accounts cannot be created on this server.";
-    default:
-      return error.message || "Something went wrong. Try again.";
-  }
-}
-
-export function SignInForm({ config, next, providers, signupDisabled, error: initialError, settingsUnavailable }: SignInFormProps) {
+/**
+ * Every way to sign in; each goes through this server (app/api/auth/*), which sets the HttpOnly
+ * session cookie. Supabase's refusals arrive already said plainly (lib/auth/messages.ts).
+ */
+export function SignInForm({ next, providers, signupDisabled, error: initialError, settingsUnavailable }: SignInFormProps) {
   const [mode, setMode] = React.useState<SignInMode>("sign-in");
   const [email, setEmail] = React.useState("");
   const [password, setPassword] = React.useState("");
   const [busy, setBusy] = React.useState(false);
   const [error, setError] = React.useState<string | null>(initialError ?? null);
   const [info, setInfo] = React.useState<string | null>(null);
-
-  const callback = (to: string) => `${window.location.origin}/auth/callback?next=${encodeURIComponent(to)}`;
-  const supabase = () => browserSupabase(config);
 
   const go = (to: string) => window.location.assign(to);
 
@@ -72,33 +47,27 @@ export function SignInForm({ config, next, providers, signupDisabled, error: ini
     setError(null);
     setInfo(null);
     try {
-      const auth = supabase().auth;
       if (mode === "sign-in") {
-        const { error: failure } = await auth.signInWithPassword({ email, password });
-        if (failure) throw failure;
-        go(next);
+        go((await signInWithPassword(email, password, next)).next);
         return;
       }
       if (mode === "sign-up") {
-        const { data, error: failure } = await auth.signUp({ email, password, options: { emailRedirectTo: callback(next) } });
-        if (failure) throw failure;
-        if (data.session) {
-          go(next);
+        const result = await signUp(email, password, next);
+        if (result.signedIn) {
+          go(result.next);
           return;
         }
         setInfo(`Check ${email}: open the link in the message to confirm your account, then you are signed in.`);
       } else if (mode === "magic-link") {
-        const { error: failure } = await auth.signInWithOtp({ email, options: { emailRedirectTo: callback(next), shouldCreateUser: !signupDisabled } });
-        if (failure) throw failure;
+        await sendSignInLink(email, next);
         setInfo(`Check ${email}: the message has a link that signs you in.`);
       } else {
-        const { error: failure } = await auth.resetPasswordForEmail(email, { redirectTo: callback("/auth/reset") });
-        if (failure) throw failure;
+        await sendPasswordReset(email);
         // The same words whether or not the address has an account: nothing to learn here.
         setInfo(`If ${email} has an account, a message with a link to choose a new password is on its way.`);
       }
     } catch (err) {
-      setError(describeAuthError(err as AuthError));
+      setError(failureMessage(err));
     } finally {
       setBusy(false);
     }
@@ -106,8 +75,11 @@ export function SignInForm({ config, next, providers, signupDisabled, error: ini
 
   const oauth = async (provider: "github" | "google") => {
     setError(null);
-    const { error: failure } = await supabase().auth.signInWithOAuth({ provider, options: { redirectTo: callback(next) } });
-    if (failure) setError(describeAuthError(failure));
+    try {
+      go((await startOAuth(provider, next)).url);
+    } catch (err) {
+      setError(failureMessage(err));
+    }
   };
 
   const needsPassword = mode === "sign-in" || mode === "sign-up";

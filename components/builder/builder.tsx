@@ -18,7 +18,6 @@ import { AccountMenu, type AccountInfo } from "@/components/account/account-menu
 import { ProjectActions } from "@/components/projects/project-actions";
 import { ProjectSidebar, UndoDeleteToast } from "@/components/projects/project-sidebar";
 import { useProjectList } from "@/components/projects/use-project-list";
-import type { AuthClientConfig } from "@/lib/auth/client-config";
 import { cn } from "@/lib/utils";
 import { useBrowserImport } from "./use-browser-import";
 import { useBuilder } from "./use-builder";
@@ -37,14 +36,12 @@ export interface BuilderProps {
   initialProjectId?: string;
   /** Who is signed in (the local user in local mode). */
   account: AccountInfo;
-  /** Supabase Auth for the browser (sign-out), when sign-in is configured. */
-  auth: AuthClientConfig | null;
   /** Longest a share link may live on this server, in days. */
   shareMaxDays: number;
 }
 
 /** The builder page's client side: projects, header, chat and workspace over one project state. */
-export function Builder({ preferences, nonce, models, defaultModel, templates, providers, initialProjectId, account, auth, shareMaxDays }: BuilderProps) {
+export function Builder({ preferences, nonce, models, defaultModel, templates, providers, initialProjectId, account, shareMaxDays }: BuilderProps) {
   const savedRef = React.useRef<(project: Project) => void>(() => {});
   const builder = useBuilder({
     models,
@@ -130,7 +127,7 @@ export function Builder({ preferences, nonce, models, defaultModel, templates, p
         onToggleProjects={toggleSidebar}
         projectsOpen={sidebar.wide}
         actions={<ProjectActions project={project} beforeAction={builder.persistence.flush} shareMaxDays={shareMaxDays} />}
-        account={<AccountMenu account={account} auth={auth} />}
+        account={<AccountMenu account={account} />}
       />
       <main className="flex flex-1 flex-col md:min-h-0 md:flex-row">
         {sidebar.wide || sidebar.narrow ? (

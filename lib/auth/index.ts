@@ -1,9 +1,11 @@
+import { orm } from "../db/client";
 import { authConfigured, env } from "../env";
 import { LocalAuthenticator } from "./local";
+import { revocationList } from "./revocations";
 import { SupabaseAuthenticator } from "./supabase";
 import type { Authenticator } from "./types";
 
-export type { AuthResult, Authenticator, Principal } from "./types";
+export type { AuthResult, Authenticator, Principal, RevocationList } from "./types";
 export { LOCAL_USER_ID } from "./local";
 
 const KEY = Symbol.for("tessera.authenticator");
@@ -17,7 +19,12 @@ export function authenticator(): Authenticator {
   if (slot[KEY]) return slot[KEY];
   const e = env();
   slot[KEY] = authConfigured(e)
-    ? new SupabaseAuthenticator({ url: e.NEXT_PUBLIC_SUPABASE_URL!, anonKey: e.NEXT_PUBLIC_SUPABASE_ANON_KEY!, ...(e.SUPABASE_JWT_SECRET ? { jwtSecret: e.SUPABASE_JWT_SECRET } : {}) })
+    ? new SupabaseAuthenticator({
+        url: e.NEXT_PUBLIC_SUPABASE_URL!,
+        anonKey: e.NEXT_PUBLIC_SUPABASE_ANON_KEY!,
+        revocations: revocationList(orm),
+        ...(e.SUPABASE_JWT_SECRET ? { jwtSecret: e.SUPABASE_JWT_SECRET } : {}),
+      })
     : new LocalAuthenticator();
   return slot[KEY];
 }

@@ -12,7 +12,9 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTP
 
 export type TokenFailure = "missing" | "malformed" | "expired" | "bad_signature" | "wrong_issuer" | "wrong_audience" | "alg_not_allowed" | "bad_claims" | "keys_unavailable";
 
-export type Verified = { ok: true; userId: string; email?: string; claims: JWTPayload } | { ok: false; reason: TokenFailure };
+export type Verified =
+  | { ok: true; userId: string; email?: string; /** The `session_id` claim (Supabase sessions). */ sessionId?: string; /** `iat`, in seconds. */ issuedAt: number; claims: JWTPayload }
+  | { ok: false; reason: TokenFailure };
 
 export interface VerifierOptions {
   /** `<supabase url>/auth/v1`: what Supabase puts in `iss`. */
@@ -31,6 +33,11 @@ export interface VerifierOptions {
 }
 
 const ASYMMETRIC = ["ES256", "RS256", "EdDSA", "ES384", "RS384", "PS256"];
+/**
+ * The longest an access token may live: Supabase caps a project's JWT expiry at one week. A token
+ * claiming more is refused, so the revocation list can rely on keeping its rows this long.
+ */
+export const LONGEST_TOKEN_LIFETIME_SEC = 7 * 24 * 60 * 60;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class TokenVerifier {
@@ -58,7 +65,7 @@ export class TokenVerifier {
     } catch {
       return { ok: false, reason: "malformed" };
     }
-    const common = { issuer: this.options.issuer, audience: this.options.audience, clockTolerance: this.options.clockToleranceSec ?? 5, requiredClaims: ["exp", "sub"] };
+    const common = { issuer: this.options.issuer, audience: this.options.audience, clockTolerance: this.options.clockToleranceSec ?? 5, requiredClaims: ["exp", "sub", "iat"] };
     try {
       let payload: JWTPayload;
       if (alg === "HS256") {
@@ -72,8 +79,12 @@ export class TokenVerifier {
       }
       // A signed token is not yet a user: the anon and service keys are signed by the same project.
       if (typeof payload.sub !== "string" || !UUID.test(payload.sub) || payload.role !== "authenticated") return { ok: false, reason: "bad_claims" };
+      // Revocations are matched by issue time and session, so both must be what they claim to be.
+      if (payload.exp! - payload.iat! > LONGEST_TOKEN_LIFETIME_SEC) return { ok: false, reason: "bad_claims" };
+      if (payload.session_id !== undefined && (typeof payload.session_id !== "string" || !UUID.test(payload.session_id))) return { ok: false, reason: "bad_claims" };
       const email = typeof payload.email === "string" && payload.email ? payload.email : undefined;
-      return { ok: true, userId: payload.sub.toLowerCase(), ...(email ? { email } : {}), claims: payload };
+      const sessionId = typeof payload.session_id === "string" ? payload.session_id.toLowerCase() : undefined;
+      return { ok: true, userId: payload.sub.toLowerCase(), issuedAt: payload.iat!, ...(sessionId ? { sessionId } : {}), ...(email ? { email } : {}), claims: payload };
     } catch (err) {
       return { ok: false, reason: failureOf(err) };
     }

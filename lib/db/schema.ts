@@ -205,3 +205,27 @@ export const userKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.ownerId, t.provider] })],
 );
+
+/**
+ * Sessions signed out while their access tokens still live. Tokens are verified on this server
+ * without asking Supabase, so without this list a signed-out session's token would keep working
+ * until it expires. Every authenticated request looks for a row that refuses its token: one row
+ * names one session (signing out of it), or, with no session, refuses every token of the user
+ * issued up to `revoked_at` (signing out everywhere; a password change, which keeps the session
+ * that made it). A row is kept until every token it can refuse has expired, then purged.
+ */
+export const sessionRevocations = pgTable(
+  "session_revocations",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: uuid("user_id").notNull(),
+    /** The one session ended; null: every session of the user issued up to `revokedAt`. */
+    sessionId: uuid("session_id"),
+    /** A password change ends every other session but the one that made it. */
+    keepSessionId: uuid("keep_session_id"),
+    reason: text("reason").notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("session_revocations_user").on(t.userId, t.expiresAt), index("session_revocations_expiry").on(t.expiresAt)],
+);

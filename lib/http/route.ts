@@ -1,6 +1,8 @@
 import "server-only";
 import type { z } from "zod";
-import { authenticator, type AuthResult, type Principal } from "../auth";
+import { authenticator, type Principal } from "../auth";
+import { authenticateRequest, type RequestAuth } from "../auth/request";
+import { appendCookies, writesSession, type CookieToSet } from "../auth/session";
 import { env } from "../env";
 import { AppError, errorBody, type FieldIssue } from "../errors";
 import { log, securityEvent, type SecurityEventName } from "../log";
@@ -16,9 +18,9 @@ import { searchParamsToObject, validatePart } from "./validate";
 /**
  * The security spine (DESIGN 4.1). Every route handler is built with `route()`, which runs, in
  * order: Host allowlist → CSRF origin check → body size cap and pace → Zod validation of params,
- * query and body → authentication → rate limit → the handler, with a typed context. Every refusal
- * is a typed error and one security event; every response carries the request id and the security
- * headers.
+ * query and body → authentication (refreshing an expiring session cookie first) → rate limit → the
+ * handler, with a typed context. Every refusal is a typed error and one security event; every
+ * response carries the request id and the security headers.
  *
  * The caller is identified (from headers only) before a body is read, so a body that arrives too
  * slowly is counted against them: their user when the token verifies, else their address. Refusing
@@ -41,6 +43,8 @@ export interface RouteContext<P, Q, B, A extends AuthMode> {
   query: Out<Q>;
   body: Out<B>;
   principal: A extends "required" ? Principal : Principal | null;
+  /** The verified access token a Supabase caller came with, for calls made on its behalf. Never log it. */
+  accessToken: string | null;
   clientIp: string;
 }
 
@@ -52,6 +56,12 @@ export interface RouteDefinition<P, Q, B, A extends AuthMode> {
   body?: B;
   /** Defaults to "required": a route must opt out of authentication explicitly. */
   auth?: A;
+  /**
+   * Also ask the auth server whether the caller's session still exists (one round trip to
+   * Supabase): for calls whose effects outlive the session — keeping an API key, making a share
+   * link, deleting a project — so a session ended outside Tessera cannot do them.
+   */
+  confirmSession?: boolean;
   rateLimit: RateRule | (() => RateRule);
   maxBodyBytes?: number;
   /** Appended to the 413 message: what in this endpoint's body is capped (e.g. images). */
@@ -97,11 +107,15 @@ export function route<
     return runWithRequestContext({ requestId, method: request.method, path: url.pathname }, async () => {
       let response: Response;
       let decision: RateDecision | undefined;
+      let sessionCookies: CookieToSet[] = [];
       const config = env();
+      const https = url.protocol === "https:";
       const clientIp = clientIpFrom(request.headers.get("x-forwarded-for"), config.TRUST_PROXY);
       const where = { method: request.method, path: url.pathname, clientIp };
-      let identified: Promise<AuthResult> | undefined;
-      const identify = () => (identified ??= authMode === "none" ? Promise.resolve({ principal: null, reason: "none" }) : authenticator().authenticate(request.headers));
+      // One authentication per request (a refresh included), made early when a body is to be read.
+      let identified: Promise<RequestAuth> | undefined;
+      const identify = () =>
+        (identified ??= authMode === "none" ? Promise.resolve({ result: { principal: null, reason: "none" }, cookies: [], cookieHeader: null }) : authenticateRequest(request.headers, https));
       try {
         // Also checked by scripts/serve.ts and proxy.ts; here for every other way a handler is reached (next dev).
         const host = request.headers.get("host") ?? url.host;
@@ -120,7 +134,7 @@ export function route<
             refuse("validation.failed", new AppError("bad_request:content_type", "Send the body as JSON with Content-Type: application/json."), where);
           }
           const slow = rateRule("slowBody");
-          const { principal: caller } = await identify();
+          const { principal: caller } = (await identify()).result;
           const callerSubject = caller ? `user:${caller.userId}` : `ip:${clientIp}`;
           const standing = await rateLimiter().peek(callerSubject, slow);
           if (!standing.allowed) {
@@ -168,13 +182,22 @@ export function route<
         }
 
         let principal: Principal | null = null;
+        let accessToken: string | undefined;
         if (authMode !== "none") {
-          const result = await identify();
+          const { result, cookies } = await identify();
+          sessionCookies = cookies;
           principal = result.principal;
+          if (result.principal) accessToken = result.accessToken;
           if (!result.principal && authMode === "required") {
             const reason = result.reason;
-            const message = reason === "expired" ? "Your session has expired; sign in again." : "Sign in to use this endpoint.";
+            const message =
+              reason === "expired" ? "Your session has expired; sign in again." : reason === "revoked" ? "This session was signed out; sign in again." : "Sign in to use this endpoint.";
             refuse("auth.failed", new AppError("unauthorized", message), { ...where, reason });
+          }
+          const auth = authenticator();
+          if (principal && def.confirmSession && accessToken && auth.confirm) {
+            const confirmed = await auth.confirm(principal, accessToken);
+            if (!confirmed.ok) refuse("auth.failed", new AppError("unauthorized", "Your session has ended; sign in again."), { ...where, reason: confirmed.reason });
           }
           const ctx = currentRequestContext();
           if (ctx && principal) ctx.userId = principal.userId;
@@ -199,6 +222,7 @@ export function route<
           query: query.data,
           body: body.data,
           principal: principal as RouteContext<P, Q, B, A>["principal"],
+          accessToken: accessToken ?? null,
           clientIp,
         } as RouteContext<P, Q, B, A>);
       } catch (err) {
@@ -211,7 +235,10 @@ export function route<
         const mapped = errorBody(err, requestId);
         response = Response.json(mapped.body, { status: mapped.status, headers: mapped.headers });
       }
-      return finish(response, requestId, decision, url.protocol === "https:", config, def.securityHeaders ?? "app");
+      finish(response, requestId, decision, https, config, def.securityHeaders ?? "app");
+      // A refresh made on the way in goes out too, unless the handler wrote the session itself
+      // (signing out must not have its deletion undone by the refresh before it).
+      return writesSession(response) ? response : appendCookies(response, sessionCookies);
     });
   };
 

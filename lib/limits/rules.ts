@@ -30,6 +30,14 @@ const BASE = {
   // of theirs with a body is refused before a byte of it is read, so holding connections open slowly
   // stops working after a few tries. An honest client on a bad link meets this rarely.
   slowBody: { limit: 5, windowMs: 10 * 60_000 },
+  // Signing in, per client address: room for typos, not for guessing passwords.
+  authSignIn: { limit: 20, windowMs: 60_000 },
+  // Each of these can send an email (sign-up, email link, reset), per client address.
+  authEmail: { limit: 10, windowMs: 60_000 },
+  authOAuth: { limit: 20, windowMs: 60_000 },
+  // A new password, per user.
+  authPassword: { limit: 5, windowMs: 60_000 },
+  authSignOut: { limit: 30, windowMs: 60_000 },
 } satisfies Record<string, Omit<RateRule, "name">>;
 
 export type RuleName = keyof typeof BASE;

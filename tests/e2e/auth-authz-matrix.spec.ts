@@ -101,6 +101,14 @@ const NO_FOREIGN_ID = new Set([
   "GET /api/preferences",
   "POST /api/preferences",
   "GET /auth/callback",
+  // Signing in and out: they act on the caller's own session (or make one), never on an id.
+  "POST /api/auth/sign-in",
+  "POST /api/auth/sign-up",
+  "POST /api/auth/email-link",
+  "POST /api/auth/password-reset",
+  "POST /api/auth/oauth",
+  "POST /api/auth/password",
+  "POST /api/auth/sign-out",
   ...["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((m) => `${m} /api/[...path]`),
 ]);
 

@@ -3,10 +3,10 @@ import { AUTH_URL } from "../../playwright.config";
 import { fakeAuth, newUser, sessionCookie, signWithProjectKey, uniqueEmail } from "./support/auth";
 
 /*
- * Signing in, in Chromium, with the real @supabase/ssr browser client talking to a loopback server
- * that speaks the Supabase Auth endpoints it calls (tests/support/supabase-fake): sign-up,
- * password sign-in, a magic link, a password reset, GitHub OAuth, sign-out, and the session
- * refresh proxy.ts does for pages.
+ * Signing in, in Chromium, through the app's own endpoints, whose @supabase/ssr server client talks
+ * to a loopback server speaking the Supabase Auth endpoints it calls (tests/support/supabase-fake):
+ * sign-up, password sign-in, a magic link, a password reset, GitHub OAuth, sign-out, and the
+ * session refresh proxy.ts does for pages.
  */
 
 test.describe.configure({ timeout: 60_000 });

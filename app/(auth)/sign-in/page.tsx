@@ -2,17 +2,15 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { TesseraMark } from "@/components/shell/logo";
-import { authClientConfig } from "@/lib/auth/client-config";
+import { safeNext } from "@/lib/auth/next-path";
 import { authSettings } from "@/lib/auth/settings";
+import { authConfigured } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in · Tessera" };
 
-const safeNext = (next: string | undefined) => (next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/");
-
 /** Sign-in, sign-up, email link and password reset (Supabase Auth); local mode has no sign-in. */
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const config = authClientConfig();
-  if (!config) redirect("/");
+  if (!authConfigured()) redirect("/");
   const params = await searchParams;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const settings = await authSettings();
@@ -24,7 +22,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <span className="text-base font-semibold tracking-tight">Tessera</span>
       </div>
       <SignInForm
-        config={config}
         next={safeNext(one(params.next))}
         providers={{ github: settings.github, google: settings.google }}
         signupDisabled={settings.signupDisabled}

@@ -1,21 +1,12 @@
-import { serializeCookieHeader } from "@supabase/ssr";
-import { exchangeCode } from "@/lib/auth/session";
+import { safeNext } from "@/lib/auth/next-path";
+import { appendCookies, exchangeCode } from "@/lib/auth/session";
 import { authConfigured } from "@/lib/env";
 import { route } from "@/lib/http/route";
 import { rateRule } from "@/lib/limits";
 import { securityEvent } from "@/lib/log";
 import { callbackQuery } from "./schema";
 
-/** Only paths on this site: an open redirect would hand a fresh session's page to anyone's URL. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
-
-function redirect(to: string, cookies: string[] = []): Response {
-  const headers = new Headers({ location: to });
-  for (const c of cookies) headers.append("set-cookie", c);
-  return new Response(null, { status: 303, headers });
-}
+const redirect = (to: string) => new Response(null, { status: 303, headers: { location: to } });
 
 /**
  * Where email links (confirm, magic link, password reset) and OAuth providers send the browser
@@ -31,11 +22,13 @@ export const GET = route({
     const failed = (message: string) => redirect(`/sign-in?next=${encodeURIComponent(next)}&error=${encodeURIComponent(message)}`);
     if (query.error || query.error_description) return failed(query.error_description ?? "The sign-in link was refused.");
     if (!query.code) return failed("The sign-in link is incomplete. Request a new one.");
-    const result = await exchangeCode(request.headers.get("cookie"), query.code);
+    const https = new URL(request.url).protocol === "https:";
+    // The flow id names which of this browser's pending sign-ins the code belongs to (its PKCE verifier).
+    const result = await exchangeCode({ cookieHeader: request.headers.get("cookie"), https }, query.code, query.sb_flow_id);
     if (result.error) {
       securityEvent("auth.failed", { reason: "code_exchange", clientIp });
-      return failed(`The sign-in link could not be used: ${result.error} Request a new one.`);
+      return appendCookies(failed(`The sign-in link could not be used: ${result.error} Request a new one.`), result.cookies);
     }
-    return redirect(next, result.cookies.map((c) => serializeCookieHeader(c.name, c.value, c.options)));
+    return appendCookies(redirect(next), result.cookies);
   },
 });

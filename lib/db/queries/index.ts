@@ -7,5 +7,6 @@ export * from "./sandboxes";
 export * from "./previews";
 export * from "./shares";
 export * from "./keys";
+export * from "./sessions";
 export * from "./maintenance";
 export { hashToken, newToken } from "./tokens";

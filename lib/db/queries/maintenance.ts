@@ -1,11 +1,12 @@
 import { and, eq, isNotNull, lt } from "drizzle-orm";
 import { PROJECT_LIMITS } from "../../projects/schema";
 import type { Orm } from "../open";
-import { projects, sandboxes } from "../schema";
+import { projects, sandboxes, sessionRevocations } from "../schema";
 
 /**
  * Housekeeping, free of `server-only` so the server entry (scripts/serve.ts) runs it at start-up
- * as well as the app: purging deleted projects and closing the records of sandboxes that ended.
+ * as well as the app: purging deleted projects and expired session revocations, and closing the
+ * records of sandboxes that ended.
  */
 
 /** Remove deleted projects whose undo window has passed (cascading to everything under them). */
@@ -34,3 +35,9 @@ export async function endStaleSandboxes(db: Orm, options: { provider?: string } 
   return rows.length;
 }
 
+
+/** Forget revocations whose every refusable token has expired (see sessionRevocations). */
+export async function purgeSessionRevocations(db: Orm): Promise<number> {
+  const rows = await db.delete(sessionRevocations).where(lt(sessionRevocations.expiresAt, new Date())).returning({ id: sessionRevocations.id });
+  return rows.length;
+}

@@ -78,3 +78,27 @@ export async function signWithProjectKey(claims: Record<string, unknown>, header
 export function sessionCookie(session: Pick<Session, "access_token" | "refresh_token" | "expires_at" | "expires_in" | "token_type" | "user">): { name: string; value: string } {
   return { name: "sb-127-auth-token", value: `base64-${Buffer.from(JSON.stringify(session)).toString("base64url")}` };
 }
+
+/** The session a session cookie's value holds (what only the server reads now: the cookie is HttpOnly). */
+export function sessionOfCookie(value: string): Session {
+  return JSON.parse(Buffer.from(value.replace(/^base64-/, ""), "base64url").toString()) as Session;
+}
+
+export interface AppSession {
+  /** A Cookie header carrying the session, as the browser would send it. */
+  cookie: string;
+  /** The Set-Cookie headers the sign-in answered with. */
+  setCookies: string[];
+  session: Session;
+}
+
+/** Sign in through Tessera's own endpoint, as the sign-in page does. */
+export async function signInThroughApp(request: import("@playwright/test").APIRequestContext, email: string, password: string): Promise<AppSession> {
+  const res = await request.post("/api/auth/sign-in", { headers: { origin: AUTH_URL }, data: { email, password, next: "/" } });
+  if (res.status() !== 200) throw new Error(`sign-in answered ${res.status()}: ${await res.text()}`);
+  const setCookies = res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+  const pairs = setCookies.map((c) => c.split(";")[0]!).filter((p) => !p.endsWith("="));
+  const main = pairs.find((p) => p.startsWith("sb-127-auth-token="));
+  if (!main) throw new Error(`no session cookie in ${JSON.stringify(setCookies)}`);
+  return { cookie: pairs.join("; "), setCookies, session: sessionOfCookie(main.slice(main.indexOf("=") + 1)) };
+}

@@ -4,8 +4,11 @@ import { createChunks, stringToBase64URL } from "@supabase/ssr";
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authStorageKey } from "@/lib/auth/cookies";
+import { revocationList } from "@/lib/auth/revocations";
 import { SupabaseAuthenticator } from "@/lib/auth/supabase";
 import { TokenVerifier } from "@/lib/auth/verify";
+import type { Orm } from "@/lib/db/open";
+import { pgliteDatabase } from "../db/databases";
 
 /**
  * Token verification against a JWKS endpoint on loopback, with keys minted here: what a real
@@ -42,6 +45,15 @@ beforeAll(async () => {
 });
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+// The revocation list the authenticator checks, in a real (embedded) database.
+const database = pgliteDatabase();
+let db: Orm;
+beforeAll(async () => {
+  db = (await database.open()).orm;
+});
+afterAll(() => database.cleanup());
+const authenticatorOf = () => new SupabaseAuthenticator({ url: base, anonKey: "anon", revocations: revocationList(async () => db) });
 
 interface MintOptions {
   key?: CryptoKey | Uint8Array;
@@ -108,6 +120,20 @@ describe("access tokens, verified locally against the project's JWKS", () => {
     expect(await v.verify("not.a.jwt")).toEqual({ ok: false, reason: "malformed" });
   });
 
+  it("refuses a token without the claims signed-out sessions are matched by: no iat, a lifetime past a week, a session_id that is no uuid", async () => {
+    const v = verifier();
+    const now = Math.floor(Date.now() / 1000);
+    const noIat = await new SignJWT({ sub: USER, iss: issuer, aud: "authenticated", role: "authenticated", exp: now + 300 }).setProtectedHeader({ alg: "ES256", kid: "es-1" }).sign(es.privateKey);
+    expect(await v.verify(noIat)).toEqual({ ok: false, reason: "bad_claims" });
+    expect(await v.verify(await mint({ claims: { iat: now - 10 }, expiresIn: 7 * 24 * 3600 }))).toEqual({ ok: false, reason: "bad_claims" });
+    expect(await v.verify(await mint({ claims: { iat: now - 10 }, expiresIn: 7 * 24 * 3600 - 20 }))).toMatchObject({ ok: true });
+    for (const sessionId of ["not-a-uuid", "", 42, null]) {
+      expect(await v.verify(await mint({ claims: { session_id: sessionId } })), String(sessionId)).toEqual({ ok: false, reason: "bad_claims" });
+    }
+    const session = "5d0c1a8e-2b3f-4c5d-8e9f-0a1b2c3d4e5f";
+    expect(await v.verify(await mint({ claims: { session_id: session.toUpperCase() } }))).toMatchObject({ ok: true, sessionId: session });
+  });
+
   it("refuses a validly signed token that is not a signed-in user (the anon role, no uuid subject)", async () => {
     const v = verifier();
     expect(await v.verify(await mint({ claims: { role: "anon" } }))).toEqual({ ok: false, reason: "bad_claims" });
@@ -145,7 +171,7 @@ describe("the Supabase authenticator reads the token from Authorization or the s
   const session = async () => ({ access_token: await mint(), refresh_token: "r", token_type: "bearer", expires_in: 300, expires_at: 0, user: { id: USER, padding: "x".repeat(5000) } });
 
   it("accepts a bearer token and a chunked @supabase/ssr session cookie", async () => {
-    const auth = new SupabaseAuthenticator({ url: base, anonKey: "anon" });
+    const auth = authenticatorOf();
     const bearer = await auth.authenticate(new Headers({ authorization: `Bearer ${await mint()}` }));
     expect(bearer.principal).toEqual({ userId: USER, kind: "supabase", email: "a@example.test" });
     const value = `base64-${stringToBase64URL(JSON.stringify(await session()))}`;
@@ -155,8 +181,31 @@ describe("the Supabase authenticator reads the token from Authorization or the s
     expect((await auth.authenticate(new Headers({ cookie }))).principal?.userId).toBe(USER);
   });
 
+  it("refuses a verified token of a signed-out session, and every older token of a user signed out everywhere", async () => {
+    const auth = authenticatorOf();
+    const [ended, live] = ["0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", "1e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"];
+    const tokenOf = async (sessionId: string) => new Headers({ authorization: `Bearer ${await mint({ claims: { session_id: sessionId } })}` });
+    expect((await auth.authenticate(await tokenOf(ended))).principal).toMatchObject({ userId: USER, sessionId: ended });
+    await auth.revocations.revoke(USER, { sessionId: ended, reason: "sign_out" });
+    expect(await auth.authenticate(await tokenOf(ended))).toEqual({ principal: null, reason: "revoked" });
+    expect((await auth.authenticate(await tokenOf(live))).principal).toMatchObject({ sessionId: live });
+    // Signing out everywhere: every token issued so far is refused, whichever session.
+    await auth.revocations.revoke(USER, { before: new Date(), reason: "sign_out_everywhere" });
+    expect(await auth.authenticate(await tokenOf(live))).toEqual({ principal: null, reason: "revoked" });
+    expect(await auth.authenticate(new Headers({ authorization: `Bearer ${await mint()}` }))).toEqual({ principal: null, reason: "revoked" });
+    // A token issued after that moment (past the clock allowance) is someone signing in again.
+    const later = Math.floor(Date.now() / 1000) + 30;
+    const fresh = await mint({ claims: { session_id: "2e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", iat: later } });
+    expect((await auth.authenticate(new Headers({ authorization: `Bearer ${fresh}` }))).principal).toMatchObject({ userId: USER });
+  });
+
+  it("refuses everyone, saying why, when the revocation list cannot be read", async () => {
+    const broken = new SupabaseAuthenticator({ url: base, anonKey: "anon", revocations: revocationList(async () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432"))) });
+    await expect(broken.authenticate(new Headers({ authorization: `Bearer ${await mint()}` }))).rejects.toMatchObject({ code: "unavailable:database" });
+  });
+
   it("refuses a missing token and a damaged cookie, saying why", async () => {
-    const auth = new SupabaseAuthenticator({ url: base, anonKey: "anon" });
+    const auth = authenticatorOf();
     expect(await auth.authenticate(new Headers())).toEqual({ principal: null, reason: "missing" });
     expect(await auth.authenticate(new Headers({ cookie: `${authStorageKey(base)}=base64-%%%` }))).toEqual({ principal: null, reason: "missing" });
     expect(await auth.authenticate(new Headers({ authorization: `Bearer ${await mint({ expiresIn: -60 })}` }))).toEqual({ principal: null, reason: "expired" });

@@ -8,6 +8,8 @@ import { keyParams, saveKeyBody } from "./schema";
 export const PUT = route({
   params: keyParams,
   body: saveKeyBody,
+  // A kept key serves this user's later requests: only a session Supabase still knows may leave one.
+  confirmSession: true,
   rateLimit: () => rateRule("keys"),
   handler: async ({ params, body, principal }) => json({ key: await saveKey(principal.userId, params.provider, body.apiKey) }),
 });

@@ -26,6 +26,8 @@ export const PATCH = route({
 /** Delete: hidden at once, its sandboxes stopped; POST …/restore brings it back within 10 s. */
 export const DELETE = route({
   params: projectParams,
+  // Deleting cannot be undone past a few seconds: Supabase confirms the session first.
+  confirmSession: true,
   rateLimit: () => rateRule("projects"),
   handler: async ({ params, principal }) => {
     const { undoUntil } = await deleteProject(await orm(), principal.userId, params.projectId);

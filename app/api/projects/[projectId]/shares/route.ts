@@ -22,6 +22,8 @@ export const GET = route({
 export const POST = route({
   params: projectParams,
   body: createShareBody,
+  // A link opens the project to anyone holding it, beyond this session: Supabase confirms the session first.
+  confirmSession: true,
   rateLimit: () => rateRule("shares"),
   handler: async ({ params, body, principal, request }) => {
     const maxDays = env().SHARE_MAX_DAYS;

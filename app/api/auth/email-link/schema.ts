@@ -1,0 +1,4 @@
+import { z } from "zod";
+import { email, next } from "../fields";
+
+export const emailLinkBody = z.strictObject({ email, next });
