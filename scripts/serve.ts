@@ -17,6 +17,29 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** A declared body up to this size is read and dropped after an early refusal, so its sender sees the answer. */
+const LINGER_BYTES = 64 * 1024 * 1024;
+const LINGER_MS = 10_000;
+
+/**
+ * Answered before the body is all in. A slow body's 408 (or anything but a size refusal) closes
+ * the connection at once. A 413 for a body whose declared length is modest lets the rest of it
+ * arrive and be dropped for a few seconds — closing a socket with unread data resets it, and the
+ * sender (a browser, a client library) then reports a broken pipe instead of the 413 — and cuts
+ * the connection if it is still not in by then.
+ */
+function answeredEarly(req: http.IncomingMessage, res: http.ServerResponse, status: number): void {
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
+  if (status !== 413 || !Number.isFinite(declared) || declared > LINGER_BYTES) {
+    res.setHeader("connection", "close");
+    return;
+  }
+  const cut = setTimeout(() => req.socket.destroy(), LINGER_MS);
+  cut.unref();
+  req.once("end", () => clearTimeout(cut));
+  req.once("close", () => clearTimeout(cut));
+}
+
 async function main() {
   let config;
   try {
@@ -75,8 +98,7 @@ async function main() {
       const given = args.find((a, i) => i > 0 && a !== null && typeof a === "object") as Record<string, unknown> | unknown[] | undefined;
       const named = new Set(Array.isArray(given) ? given.filter((_, i) => i % 2 === 0).map((n) => String(n).toLowerCase()) : Object.keys(given ?? {}).map((n) => n.toLowerCase()));
       if (!res.headersSent) for (const [name, value] of Object.entries(baseline)) if (!res.hasHeader(name) && !named.has(name.toLowerCase())) res.setHeader(name, value);
-      // Answered before the body is all in (413, a slow body's 408): close rather than wait for the rest of it.
-      if (!res.headersSent && !req.complete) res.setHeader("connection", "close");
+      if (!res.headersSent && !req.complete) answeredEarly(req, res, Number(args[0]));
       return writeHead(...args);
     }) as typeof res.writeHead;
     // One id per request from here on: proxy.ts and the spine accept the one set here.

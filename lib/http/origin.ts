@@ -21,8 +21,9 @@ const cache = new WeakMap<OriginConfig, ReadonlySet<string>>();
 export function allowedOrigins(config: OriginConfig): ReadonlySet<string> {
   let origins = cache.get(config);
   if (!origins) {
-    // URL serializes the origin as a browser sends it (no :80 for http).
-    const served = servedPortNames(config).map((name) => new URL(`http://${name}:${config.PORT}`).origin);
+    // URL serializes the origin as a browser sends it (no :80 for http). The https form is the
+    // same server behind a TLS-terminating proxy on that port: nothing else can answer there.
+    const served = servedPortNames(config).flatMap((name) => ["http", "https"].map((scheme) => new URL(`${scheme}://${name}:${config.PORT}`).origin));
     origins = new Set([...served, ...(config.APP_URL ? [config.APP_URL] : []), ...config.ALLOWED_ORIGINS]);
     cache.set(config, origins);
   }

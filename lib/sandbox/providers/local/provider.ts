@@ -252,6 +252,8 @@ export class LocalSandboxProvider implements SandboxProvider {
   }
 
   async list(ownerId: string) {
+    // After the start-up sweep, so a caller never acts on a host still holding a dead instance's leftovers.
+    await this.ready;
     return this.running().filter((s) => s.ownerId === ownerId);
   }
 

@@ -104,12 +104,12 @@ describe("route() spine", () => {
       expect((await makeRoute()(own(), noParams)).status).toBe(200);
     });
 
-    it("accepts the loopback origins of the served port, and no other port's", async () => {
+    it("accepts the loopback origins of the served port (over a TLS-terminating proxy too), and no other port's", async () => {
       const handler = makeRoute({ rateLimit: { name: `test-origins-${++ruleCounter}`, limit: 100, windowMs: 60_000 } });
-      for (const origin of ["http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000"]) {
+      for (const origin of ["http://127.0.0.1:3000", "http://localhost:3000", "http://[::1]:3000", "https://127.0.0.1:3000", "https://localhost:3000"]) {
         expect((await handler(post(JSON.stringify({ name: "a", count: 1 }), { origin }), noParams)).status, origin).toBe(200);
       }
-      for (const origin of ["http://localhost:3001", "https://localhost:3000", "http://localhost"]) {
+      for (const origin of ["http://localhost:3001", "https://localhost:3001", "http://localhost", "https://localhost"]) {
         expect((await handler(post(JSON.stringify({ name: "a", count: 1 }), { origin }), noParams)).status, origin).toBe(403);
       }
     });
