@@ -273,7 +273,7 @@ export async function run(): Promise<BenchResult> {
         metric("flood_growth", "MB", flood.growth, "flood_peak_rss minus the idle RSS measured just before the round. This bench on the code before the bounded stream (eb3753b): 557 → 2,059 MB in the first round (+1.5 GB; later rounds started from the grown heap)."),
         metric("flood_peak_over_idle", "ratio", flood.ratio, "flood_peak_rss / the idle RSS just before the round (before the bounded stream, first round: 3.70)."),
         metric("flood_client_read", "MiB", flood.read, "Bytes the 50 KB/s client had read when the run was over on the server.", null, "higher"),
-        metric("flood_ended_slow_client", "count", flood.endedSlow, "1 when the flood's stream ended with the unavailable:slow_client error line (the client could not keep up, so the run was ended).", null, "higher"),
+        metric("flood_ended_slow_client", "count", flood.endedSlow, "1 when the flood's stream ended with the unavailable:slow_client error line (the client could not keep up, so the run was ended); 0 when the run ended first — the Python kernel stops a flood at its source (16 times the output cap) and passes on only the cap.", null, "higher"),
         metric(
           "preview_peak_rss",
           "MB",

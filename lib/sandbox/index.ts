@@ -66,8 +66,13 @@ export function sandboxPool(): SandboxPool {
 }
 
 async function warmUp(sandbox: Sandbox): Promise<void> {
-  // Starts Python with numpy, pandas and matplotlib imported (the local kernel's warm interpreter).
-  if (sandbox.info.template === "python") await sandbox.runCode("import numpy as np, pandas as pd, matplotlib.pyplot as plt");
-  // Starts the sandbox's holder process, which otherwise happens on the first real command.
-  else await sandbox.commands.run(["/bin/true"]);
+  // Starts Python and imports numpy, pandas and matplotlib; the local kernel then keeps them in
+  // the interpreter every run starts from. The second call returns once it has (it waits its turn).
+  if (sandbox.info.template === "python") {
+    await sandbox.runCode("import numpy as np, pandas as pd, matplotlib.pyplot as plt");
+    await sandbox.runCode("pass");
+  } else {
+    // Starts the sandbox's holder process, which otherwise happens on the first real command.
+    await sandbox.commands.run(["/bin/true"]);
+  }
 }

@@ -21,10 +21,15 @@ ALIASES = {"numpy": "np", "pandas": "pd", "matplotlib.pyplot": "plt"}
 
 # Names the supervisor preloaded (np, pd, plt), given to every cell's namespace.
 _preloaded = {}
+# The bundled packages the supervisor may preload once a run has shown it uses them.
+WARMABLE = ("numpy", "pandas", "matplotlib.pyplot")
 _events = None
 _emit_lock = threading.Lock()
 _state = {"agg": False, "loop": None}
 _sources = {}  # code object -> source lines, for tracebacks through earlier cells of this call
+
+
+_warm_modules = set()
 
 
 def preload(names):
@@ -33,6 +38,7 @@ def preload(names):
     for name in names:
         try:
             module = importlib.import_module(name)
+            _warm_modules.add(name)
             top = name.split(".")[0]
             _preloaded[ALIASES.get(name, top)] = module if name in ALIASES else sys.modules[top]
         except Exception as e:
@@ -251,6 +257,23 @@ def _use_agg():
         _state["agg"] = True
 
 
+def _prefer_project_packages(namespace):
+    """A project that installed its own numpy, pandas or matplotlib gets it, not the warm copy."""
+    import importlib.machinery  # noqa: PLC0415
+
+    for top in sorted({name.split(".")[0] for name in _warm_modules}):
+        loaded = sys.modules.get(top)
+        spec = importlib.machinery.PathFinder.find_spec(top, sys.path)
+        if loaded is None or spec is None or spec.origin == getattr(loaded, "__file__", None):
+            continue
+        for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+            del sys.modules[name]
+        for alias, module in list(_preloaded.items()):
+            if getattr(module, "__name__", "").split(".")[0] == top:
+                namespace.pop(alias, None)
+        _warm_modules.difference_update({n for n in _warm_modules if n.split(".")[0] == top})
+
+
 def _namespace():
     # User code runs in a real module registered as __main__, so pickle, dataclasses and
     # multiprocessing find the classes it defines.
@@ -276,6 +299,7 @@ def run(events_fd, code, prelude=None):
             _use_agg()
             if prelude:
                 _exec_cell(prelude, namespace)
+            _prefer_project_packages(namespace)
             value = _exec_cell(code, namespace)
             if value is not None:
                 namespace["_"] = value
@@ -290,8 +314,11 @@ def run(events_fd, code, prelude=None):
         out.flush()
         err.flush()
     duration = round((time.perf_counter() - started) * 1000, 3)
+    # Which bundled packages this run imported that the warm interpreter lacks: the supervisor
+    # imports them itself for the runs after this one (it takes only names from WARMABLE).
+    imported = [name for name in WARMABLE if name in sys.modules and name not in _warm_modules]
     try:
-        _emit({"type": "result", "results": results, "error": error, "durationMs": duration})
+        _emit({"type": "result", "results": results, "error": error, "durationMs": duration, "imported": imported})
     except (TypeError, ValueError) as e:  # a result JSON cannot carry: the supervisor must still hear back
         error = {"name": "KernelError", "value": f"the result could not be encoded: {e}", "traceback": ""}
         _emit({"type": "result", "results": [], "error": error, "durationMs": duration})

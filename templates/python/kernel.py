@@ -95,6 +95,7 @@ class Call:
         self.truncated = 0
         self.result = None
         self.killed_by = None
+        self.warm = []
 
     def on_event(self, raw):
         try:
@@ -110,6 +111,11 @@ class Call:
             # The last one counts: code that writes a result of its own before failing does not
             # hide the failure (the real result comes after it).
             self.result = event
+            imported = event.get("imported")
+            if isinstance(imported, list):
+                import cell  # noqa: PLC0415
+
+                self.warm = [name for name in imported if name in cell.WARMABLE]
 
     def on_output(self, stream, text):
         data = text.encode("utf-8", "backslashreplace")
@@ -280,6 +286,12 @@ def _run(host, req):
     os.close(r)
     _reap_all()
     call.report(_describe(status))
+    # The bundled packages this run used become part of the warm interpreter (imported here, by
+    # name from a fixed list, never from the run's own path): later runs start with them.
+    if call.warm and call.killed_by is None:
+        import cell  # noqa: PLC0415
+
+        cell.preload(call.warm)
     # Forked after the report, so the next call's fork is paid between calls, not in either one.
     _ensure_spare()
 

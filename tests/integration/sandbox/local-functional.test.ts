@@ -24,12 +24,14 @@ describe.skipIf(!ready)("local sandbox: what generated code needs", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("starts every runCode from the warm interpreter: numpy is there, nothing of an earlier call is", async () => {
-    const first = await sandbox.runCode("import math\ncounter = 41\nprint(math.sqrt(16), counter, np.__name__)");
+  it("starts every runCode from the warm interpreter: nothing of an earlier call is there, the bundled packages it used are", async () => {
+    const first = await sandbox.runCode("import math, numpy\ncounter = 41\nprint(math.sqrt(16), counter, numpy.__name__)");
     expect(first.error).toBeUndefined();
     expect(first.stdout).toBe("4.0 41 numpy\n");
     const second = await sandbox.runCode("counter += 1");
     expect(second.error).toMatchObject({ name: "NameError" });
+    // numpy was used, so the supervisor imported it: later runs start with it, under its usual name.
+    expect((await sandbox.runCode("np.arange(3).tolist()")).results).toEqual([{ type: "json", json: [0, 1, 2] }]);
   });
 
   it("runs a prelude and the code in one call, in order", async () => {

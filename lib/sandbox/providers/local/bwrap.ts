@@ -1,5 +1,4 @@
 import { existsSync, statSync } from "node:fs";
-import type { LauncherSyscalls } from "./seccomp";
 
 /**
  * The bubblewrap command line of a sandbox's holder, and the launcher that joins a command to it.
@@ -147,78 +146,4 @@ export function holderArgs(options: HolderOptions, argv: string[]): string[] {
   for (const [name, value] of Object.entries(options.env)) args.push("--setenv", name, value);
   args.push("--", ...argv);
   return args;
-}
-
-/**
- * Joins a command to its sandbox, in Perl (always there: Debian's perl-base is essential; it starts
- * in about a millisecond, can make raw syscalls, and reads nothing from its environment). What
- * nsenter and setpriv would do, plus what they cannot: once inside the sandbox's user namespace the
- * process holds every capability of that namespace, and only then can the bounding set be emptied
- * (after an exec as the sandbox's uid 1000 the capabilities are gone, and with them the right to
- * drop it). In order: enter the user namespace (the sandbox's own uid owns it), then ipc, uts, net,
- * pid and mount; take the holder's root and the working directory; empty the bounding set, the
- * ambient set and every capability; forbid new privileges; install the seccomp filter; fork (the
- * pid namespace applies to children) and exec the command with exactly its environment.
- * Arguments: holder pid, working directory, filter fd, then the syscall numbers, then the command.
- */
-const JOIN = `
-use strict;
-my ($pid, $cwd, $fd, $setns, $prctl, $capset, $seccomp, @cmd) = @ARGV;
-sub fail { print STDERR "tessera: cannot join the sandbox: $_[0]\n"; exit 125 }
-open(my $fh, "<&=", $fd) or fail("no seccomp filter on fd $fd ($!)");
-binmode $fh; my $bpf = do { local $/; <$fh> }; close $fh;
-fail("malformed seccomp filter") unless length($bpf) && length($bpf) % 8 == 0;
-my %flag = (user => 0x10000000, ipc => 0x08000000, uts => 0x04000000, net => 0x40000000, pid => 0x20000000, mnt => 0x00020000);
-my %ns;
-for my $t (qw(user ipc uts net pid mnt)) { open($ns{$t}, "<", "/proc/$pid/ns/$t") or fail("$t namespace ($!)") }
-opendir(my $root, "/proc/$pid/root") or fail("root ($!)");
-for my $t (qw(user ipc uts net pid mnt)) { syscall(0 + $setns, fileno($ns{$t}), $flag{$t}) == 0 or fail("enter $t ($!)") }
-chdir($root) or fail("root ($!)"); chroot(".") or fail("chroot ($!)"); chdir($cwd) or fail("$cwd ($!)");
-for my $cap (0 .. 63) { syscall(0 + $prctl, 24, $cap, 0, 0, 0) }
-syscall(0 + $prctl, 47, 4, 0, 0, 0);
-my $none = pack("L L", 0x20080522, 0) ; my $zero = pack("L6", 0, 0, 0, 0, 0, 0);
-syscall(0 + $capset, $none, $zero) == 0 or fail("capset ($!)");
-syscall(0 + $prctl, 38, 1, 0, 0, 0) == 0 or fail("no_new_privs ($!)");
-my $prog = pack("S x![P] P", length($bpf) / 8, $bpf);
-syscall(0 + $seccomp, 1, 0, $prog) == 0 or fail("seccomp ($!)");
-my $child = fork(); fail("fork ($!)") unless defined $child;
-if ($child == 0) { exec { $cmd[0] } @cmd; print STDERR "tessera: cannot run $cmd[0]: $!\n"; exit 127 }
-waitpid($child, 0);
-if ($? & 127) { my $sig = $? & 127; $SIG{$_} = "DEFAULT" for keys %SIG; kill $sig, $$; exit 128 + $sig }
-exit($? >> 8);
-`;
-
-export interface EnterOptions {
-  holderPid: number;
-  cwd: string;
-  env: Record<string, string>;
-  /** fd (in the command's own table) of the seccomp program, and the syscall numbers the join makes. */
-  seccompFd: number;
-  syscalls: LauncherSyscalls;
-}
-
-/**
- * A command joins its sandbox's holder: all of the holder's namespaces and root (so commands share
- * the sandbox's loopback, processes and files, as in a VM), with no capability, no new privileges,
- * the seccomp filter, and exactly `env`.
- */
-export function enterArgs(options: EnterOptions, argv: string[]): string[] {
-  const { syscalls } = options;
-  return [
-    "/usr/bin/perl",
-    "-e",
-    JOIN,
-    "--",
-    String(options.holderPid),
-    options.cwd,
-    String(options.seccompFd),
-    String(syscalls.setns),
-    String(syscalls.prctl),
-    String(syscalls.capset),
-    String(syscalls.seccomp),
-    "/usr/bin/env",
-    "-i",
-    ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`),
-    ...argv,
-  ];
 }

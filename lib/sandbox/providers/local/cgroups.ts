@@ -171,8 +171,8 @@ async function removeDir(dir: string): Promise<void> {
 
 /** One command's processes: everything it started, wherever in the process tree they went. */
 export interface CommandCgroup {
-  /** Shell snippet that moves the current shell into the sandbox's groups and this command's own. */
-  joinScript: string;
+  /** The cgroup.procs files a process writes its pid into to join: the sandbox's groups and this command's own. */
+  procsFiles: string[];
   pids(): number[];
   kill(except?: ReadonlySet<number>): Promise<void>;
   remove(): Promise<void>;
@@ -218,7 +218,7 @@ export function createCgroup(scope: string, id: string, limits: CgroupLimits): S
         const group = path.join(dir, `c${++commandSeq}`);
         mkdirSync(group);
         return {
-          joinScript: join(group),
+          procsFiles: [path.join(group, "cgroup.procs")],
           pids: () => readPids(path.join(group, "cgroup.procs")),
           kill: (except) => killListed(path.join(group, "cgroup.procs"), except, path.join(group, "cgroup.kill")),
           remove: () => removeDir(group),
@@ -265,7 +265,8 @@ export function createCgroup(scope: string, id: string, limits: CgroupLimits): S
     tryWrite(path.join(cpu, "cpu.cfs_quota_us"), String(sandboxCores() * CPU_PERIOD_US));
   }
   const usage = cpuacct ?? cpu;
-  const shared = [memory, cpu, cpuacct].filter(Boolean).map((d) => `echo $$ > ${d}/cgroup.procs`);
+  const sharedDirs = [memory, cpu, cpuacct].filter((d): d is string => d !== undefined);
+  const shared = sharedDirs.map((d) => `echo $$ > ${d}/cgroup.procs`);
   const pidsProcs = (group: string) => path.join(group, "cgroup.procs");
   return {
     joinScript: [`echo $$ > ${pidsProcs(pids)}`, ...shared].join(" && "),
@@ -274,7 +275,7 @@ export function createCgroup(scope: string, id: string, limits: CgroupLimits): S
       const group = path.join(pids, `c${++commandSeq}`);
       mkdirSync(group);
       return {
-        joinScript: [`echo $$ > ${pidsProcs(group)}`, ...shared].join(" && "),
+        procsFiles: [pidsProcs(group), ...sharedDirs.map(pidsProcs)],
         pids: () => readPids(pidsProcs(group)),
         kill: (except) => killListed(pidsProcs(group), except),
         remove: () => removeDir(group),

@@ -19,12 +19,13 @@ import type {
   SandboxLimits,
   SandboxMetrics,
 } from "../../types";
-import { enterArgs, holderArgs, HOME, KERNEL_MOUNT, RUN_MOUNT, RUNTIME_MOUNT, WORKSPACE, type SandboxLayout } from "./bwrap";
+import { holderArgs, HOME, KERNEL_MOUNT, RUN_MOUNT, RUNTIME_MOUNT, WORKSPACE, type SandboxLayout } from "./bwrap";
 import type { CommandCgroup, SandboxCgroup } from "./cgroups";
 import { dropTo, type HostIdentity } from "./host-identity";
 import { registryHosts, startRegistryProxy } from "./registry-proxy";
 import type { LauncherSyscalls } from "./seccomp";
-import { collect, killGroup, spawnSandboxed } from "./spawn";
+import { joinArgs, RLIMIT } from "./join";
+import { collect, killGroup, spawnJoined, spawnSandboxed } from "./spawn";
 
 const BASE_ENV = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME, LANG: "C.UTF-8", MPLBACKEND: "Agg", MPLCONFIGDIR: "/tmp/matplotlib", TMPDIR: "/tmp" };
 
@@ -136,15 +137,32 @@ export class LocalSandbox implements Sandbox {
     // The kernel's event pipe is fd 3 and the filter comes after it; for anything else the filter is fd 3.
     const seccompFd = options.events ? 4 : 3;
     const filter = openSync(this.deps.seccomp.file, "r");
+    const limits = this.deps.limits;
+    const cpu = options.cpuSeconds ?? limits.cpuSeconds;
     let child: ChildProcess;
     try {
-      child = spawnSandboxed({
-        launcher: enterArgs({ holderPid, cwd, env, seccompFd, syscalls: this.deps.seccomp.syscalls }, argv),
-        limits: { ...this.deps.limits, cpuSeconds: options.cpuSeconds ?? this.deps.limits.cpuSeconds },
-        cgroupJoin: group?.joinScript,
-        identity: dropTo(this.deps.identity),
-        extraFds: options.events ? ["pipe", filter] : [filter],
-      });
+      const launcher = joinArgs(
+        {
+          syscalls: this.deps.seccomp.syscalls,
+          cgroups: group?.procsFiles ?? [],
+          limits: [
+            // Soft limit first: SIGXCPU names the reason; the hard limit a second later is SIGKILL.
+            [RLIMIT.CPU, cpu, cpu + 1],
+            [RLIMIT.NOFILE, limits.maxOpenFiles, limits.maxOpenFiles],
+            [RLIMIT.FSIZE, limits.maxFileBytes, limits.maxFileBytes],
+            [RLIMIT.CORE, 0, 0],
+            // Without cgroups these stand in for the sandbox-wide caps (per uid and per process).
+            ...(group ? [] : ([[RLIMIT.NPROC, limits.maxProcesses, limits.maxProcesses], [RLIMIT.AS, limits.memoryBytes, limits.memoryBytes]] as [number, number, number][])),
+          ],
+          identity: this.deps.identity.switchTo ? this.deps.identity : undefined,
+          holderPid,
+          cwd,
+          seccompFd,
+          env,
+        },
+        argv,
+      );
+      child = spawnJoined(launcher, options.events ? ["pipe", filter] : [filter]);
     } catch (err) {
       void group?.remove();
       throw err;
@@ -313,8 +331,6 @@ export class LocalSandbox implements Sandbox {
     });
     try {
       await client.ready(15_000);
-      // A module that is missing is reported by the user's own import of it, not here.
-      await client.preload(["numpy", "pandas", "matplotlib.pyplot"], 30_000);
     } catch (err) {
       this.stopKernel();
       throw err;

@@ -53,6 +53,7 @@ const TABLES: Record<SeccompArch, ArchTable> = {
       setns: 308, settimeofday: 164, swapoff: 168, swapon: 167, _sysctl: 156, sysfs: 139, syslog: 103, umount2: 166,
       unshare: 272, uselib: 134, userfaultfd: 323, ustat: 136, vhangup: 153,
       clone: 56, clone3: 435, socket: 41, personality: 135, prctl: 157, seccomp: 317, capset: 126,
+      prlimit64: 302, setgroups: 116, setresuid: 117, setresgid: 119,
     },
   },
   arm64: {
@@ -69,6 +70,7 @@ const TABLES: Record<SeccompArch, ArchTable> = {
       sethostname: 161, setns: 268, settimeofday: 170, swapoff: 225, swapon: 224, syslog: 116, umount2: 39,
       unshare: 97, userfaultfd: 282, vhangup: 58,
       clone: 220, clone3: 435, socket: 198, personality: 92, prctl: 167, seccomp: 277, capset: 91,
+      prlimit64: 261, setgroups: 159, setresuid: 147, setresgid: 149,
     },
   },
 };
@@ -186,12 +188,25 @@ export interface LauncherSyscalls {
   prctl: number;
   capset: number;
   seccomp: number;
+  prlimit: number;
+  setgroups: number;
+  setresuid: number;
+  setresgid: number;
 }
 
 /** The numbers the launcher that joins a command to its sandbox calls directly. */
 export function launcherSyscalls(arch: SeccompArch): LauncherSyscalls {
   const table = TABLES[arch].nr;
-  return { setns: table.setns!, prctl: table.prctl!, capset: table.capset!, seccomp: table.seccomp! };
+  return {
+    setns: table.setns!,
+    prctl: table.prctl!,
+    capset: table.capset!,
+    seccomp: table.seccomp!,
+    prlimit: table.prlimit64!,
+    setgroups: table.setgroups!,
+    setresuid: table.setresuid!,
+    setresgid: table.setresgid!,
+  };
 }
 
 /** Names the filter refuses (for tests and SECURITY.md). */

@@ -52,6 +52,12 @@ export function spawnSandboxed(plan: SpawnPlan): ChildProcess {
   return spawn(argv[0]!, argv.slice(1), options);
 }
 
+/** A command's launcher (join.ts), spawned directly: it joins the cgroups and sets the rlimits itself. */
+export function spawnJoined(argv: string[], extraFds: ("pipe" | number)[] = []): ChildProcess {
+  const stdio: StdioOptions = ["pipe", "pipe", "pipe", ...extraFds];
+  return spawn(argv[0]!, argv.slice(1), { stdio, env: LAUNCH_ENV as unknown as NodeJS.ProcessEnv, cwd: "/", detached: true });
+}
+
 export interface CollectOptions {
   timeoutMs: number;
   maxOutputBytes: number;
